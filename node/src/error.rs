@@ -1,0 +1,105 @@
+//! The one place where core errors (and caught panics) become JavaScript exceptions.
+//!
+//! Every exception mfakit throws is an instance of the JS class `MfaError` (defined in
+//! `lib/index.js`, which hands it to [`register_error_class`] when the package loads) with a
+//! stable `code` from `MfaError::ALL_CODES`. The class is kept per JS thread (main thread and
+//! each worker have their own), so a thread-local is the right home for the reference.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use mfakit_core::MfaError;
+use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, JsObjectValue, Object, Unknown};
+use napi::{Env, JsError, JsValue};
+use napi_derive::napi;
+
+type ErrorClass = FunctionRef<FnArgs<(String, String)>, ()>;
+
+thread_local! {
+    static ERROR_CLASS: RefCell<Option<ErrorClass>> = const { RefCell::new(None) };
+}
+
+/// Remembers the JS `MfaError` class so that [`map_error`] can construct its instances.
+#[napi(js_name = "__registerErrorClass", skip_typescript)]
+pub fn register_error_class(class: Function<FnArgs<(String, String)>, ()>) -> napi::Result<()> {
+    let class = class.create_ref()?;
+    ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(class));
+    Ok(())
+}
+
+/// The stable error codes, in the order of the core's `MfaError::ALL_CODES`.
+#[napi(skip_typescript)]
+pub fn error_codes() -> Vec<&'static str> {
+    MfaError::ALL_CODES.to_vec()
+}
+
+/// Converts a core error into the JS exception to throw: `new MfaError(message, code)`, plus
+/// `retryAfter` (seconds) for `rate_limited`. Falls back to a plain `Error` with the same
+/// `code` if the class was never registered (the generated loader used on its own).
+pub(crate) fn map_error(env: &Env, err: MfaError) -> napi::Error {
+    let (message, code) = (err.to_string(), err.code());
+    let built = ERROR_CLASS.with(|slot| -> napi::Result<Option<Object<'_>>> {
+        let slot = slot.borrow();
+        let Some(class) = slot.as_ref() else {
+            return Ok(None);
+        };
+        let value = class
+            .borrow_back(env)?
+            .new_instance(FnArgs::from((message.clone(), code.to_owned())))?;
+        Ok(Some(to_object(value)?))
+    });
+    let object = match built {
+        Ok(Some(object)) => object,
+        // Not registered, or the constructor itself threw: a plain Error with the same code.
+        _ => {
+            let plain = JsError::from(napi::Error::new(code.to_owned(), message)).into_unknown(*env);
+            match to_object(plain) {
+                Ok(object) => object,
+                Err(e) => return e,
+            }
+        }
+    };
+    if let MfaError::RateLimited { retry_after } = &err {
+        let mut object = object;
+        // Best effort: the code alone already tells the caller what happened.
+        let _ = object.set_named_property("retryAfter", retry_after.as_secs_f64());
+        return napi::Error::from(object.to_unknown());
+    }
+    napi::Error::from(object.to_unknown())
+}
+
+fn to_object(value: Unknown<'_>) -> napi::Result<Object<'_>> {
+    // `Object::from_unknown` checks the type (napi_typeof) instead of trusting it.
+    napi::bindgen_prelude::FromNapiValue::from_unknown(value)
+}
+
+/// Runs a core call, turning its error and any panic into an `MfaError` exception: no panic
+/// may unwind into Node (it would abort the process).
+pub(crate) fn guard<T>(env: &Env, f: impl FnOnce() -> mfakit_core::Result<T>) -> napi::Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(map_error(env, err)),
+        Err(payload) => Err(map_error(env, panic_error(payload.as_ref()))),
+    }
+}
+
+/// The `internal` error for a caught panic. Panic messages of the core never contain secrets
+/// (they are invariant violations such as an index out of range).
+pub(crate) fn panic_error(payload: &(dyn std::any::Any + Send)) -> MfaError {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    MfaError::Internal {
+        reason: format!("Rust panic: {detail}"),
+    }
+}
+
+/// Test-only: panics inside [`guard`] to show that a panic becomes `MfaError` code `internal`.
+#[napi(js_name = "__debugPanic", skip_typescript)]
+pub fn debug_panic(env: Env) -> napi::Result<()> {
+    guard(&env, || -> mfakit_core::Result<()> {
+        panic!("deliberate panic from __debugPanic")
+    })
+}

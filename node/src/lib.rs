@@ -1,0 +1,12 @@
+//! Node.js binding of mfakit: thin napi-rs adapters over `mfakit-core`, one file per core
+//! module, errors mapped in `error.rs`. The npm package `mfakit` loads this addon from
+//! `lib/index.js`, which adds the `MfaError` class and `util.inspect` redaction.
+//!
+//! The docs written here (`///`) become the JSDoc of the generated `index.d.ts`.
+
+mod convert;
+mod error;
+mod otp;
+mod qr;
+mod secret;
+mod uri;
