@@ -49,7 +49,7 @@ pub(crate) fn options<T: FromNapiValue>(value: Option<Unknown<'_>>, name: &'stat
     // napi's reason names the field ("Missing field `account`"); it never holds a value.
     T::from_unknown(value)
         .map(Some)
-        .map_err(|e| invalid(name, e.reason))
+        .map_err(|e| invalid(name, e.reason.clone()))
 }
 
 pub(crate) fn string(value: Unknown<'_>, name: &'static str) -> Result<String> {

@@ -38,32 +38,33 @@ pub fn error_codes() -> Vec<&'static str> {
 /// `code` if the class was never registered (the generated loader used on its own).
 pub(crate) fn map_error(env: &Env, err: MfaError) -> napi::Error {
     let (message, code) = (err.to_string(), err.code());
-    let built = ERROR_CLASS.with(|slot| -> napi::Result<Option<Object<'_>>> {
+    let built = ERROR_CLASS.with(|slot| -> napi::Result<Option<napi::Error>> {
         let slot = slot.borrow();
         let Some(class) = slot.as_ref() else {
             return Ok(None);
         };
-        let value = class
-            .borrow_back(env)?
-            .new_instance(FnArgs::from((message.clone(), code.to_owned())))?;
-        Ok(Some(to_object(value)?))
+        let class = class.borrow_back(env)?;
+        let value = class.new_instance(FnArgs::from((message.clone(), code.to_owned())))?;
+        Ok(Some(finish(&err, to_object(value)?)))
     });
-    let object = match built {
-        Ok(Some(object)) => object,
+    match built {
+        Ok(Some(error)) => error,
         // Not registered, or the constructor itself threw: a plain Error with the same code.
         _ => {
             let plain = JsError::from(napi::Error::new(code.to_owned(), message)).into_unknown(*env);
             match to_object(plain) {
-                Ok(object) => object,
-                Err(e) => return e,
+                Ok(object) => finish(&err, object),
+                Err(e) => e,
             }
         }
-    };
-    if let MfaError::RateLimited { retry_after } = &err {
-        let mut object = object;
+    }
+}
+
+/// Adds `retryAfter` (seconds) for `rate_limited`, and wraps the object for napi to throw.
+fn finish(err: &MfaError, mut object: Object<'_>) -> napi::Error {
+    if let MfaError::RateLimited { retry_after } = err {
         // Best effort: the code alone already tells the caller what happened.
         let _ = object.set_named_property("retryAfter", retry_after.as_secs_f64());
-        return napi::Error::from(object.to_unknown());
     }
     napi::Error::from(object.to_unknown())
 }

@@ -1,7 +1,7 @@
 //! JavaScript face of `core/src/otp.rs`: `Totp` (RFC 6238), `Hotp` (RFC 4226) and the
 //! `OtpMatch` a successful verification returns.
 
-use mfakit_core::{self as core, OtpAuthUri, Profile, Result, Secret, TotpParams};
+use mfakit_core::{self as mfa, OtpAuthUri, Profile, Result, Secret, TotpParams};
 use napi::bindgen_prelude::{Buffer, Unknown};
 use napi::Env;
 use napi_derive::napi;
@@ -25,8 +25,8 @@ pub struct OtpMatch {
     pub drift: i64,
 }
 
-impl From<core::OtpMatch> for OtpMatch {
-    fn from(m: core::OtpMatch) -> Self {
+impl From<mfa::OtpMatch> for OtpMatch {
+    fn from(m: mfa::OtpMatch) -> Self {
         // Steps and counters are at most 2^53 - 1 plus a bounded window (checked on input),
         // far inside i64.
         OtpMatch {
@@ -118,7 +118,7 @@ pub struct VerifyOptions<'a> {
 /// `util.inspect`.
 #[napi]
 pub struct Totp {
-    inner: core::Totp,
+    inner: mfa::Totp,
     issuer: Option<String>,
     account: Option<String>,
 }
@@ -147,7 +147,7 @@ impl Totp {
         })
     }
 
-    pub(crate) fn from_parts(inner: core::Totp, issuer: Option<String>, account: String) -> Self {
+    pub(crate) fn from_parts(inner: mfa::Totp, issuer: Option<String>, account: String) -> Self {
         Totp {
             inner,
             issuer,
@@ -165,7 +165,7 @@ impl Totp {
             let o: TotpOptions = required(options)?;
             let params = Totp::params(&env, o.digits, o.period, o.algorithm, o.t0)?;
             Ok(Totp {
-                inner: core::Totp::new(secret::from_js(Some(o.secret))?, params)?,
+                inner: mfa::Totp::new(secret::from_js(Some(o.secret))?, params)?,
                 issuer: opt_string(o.issuer, "issuer")?,
                 account: opt_string(o.account, "account")?,
             })
@@ -193,7 +193,7 @@ impl Totp {
             };
             let params = Totp::params(&env, o.digits, o.period, o.algorithm, None)?;
             Ok(Totp {
-                inner: core::Totp::new_enrolment(secret, params, profile)?,
+                inner: mfa::Totp::new_enrolment(secret, params, profile)?,
                 issuer: opt_string(o.issuer, "issuer")?,
                 account: Some(string(o.account, "account")?),
             })
@@ -391,7 +391,7 @@ pub struct LookAheadOptions<'a> {
 /// never appears in `toString()` or `util.inspect`.
 #[napi]
 pub struct Hotp {
-    inner: core::Hotp,
+    inner: mfa::Hotp,
     counter: u64,
     issuer: Option<String>,
     account: Option<String>,
@@ -399,7 +399,7 @@ pub struct Hotp {
 
 impl Hotp {
     pub(crate) fn from_parts(
-        inner: core::Hotp,
+        inner: mfa::Hotp,
         counter: u64,
         issuer: Option<String>,
         account: String,
@@ -453,7 +453,7 @@ impl Hotp {
             let algorithm = convert::algorithm(o.algorithm)?;
             let digits = opt_u32(&env, o.digits, "digits")?.unwrap_or(6);
             Ok(Hotp {
-                inner: core::Hotp::new(secret::from_js(Some(o.secret))?, algorithm, digits)?,
+                inner: mfa::Hotp::new(secret::from_js(Some(o.secret))?, algorithm, digits)?,
                 counter: opt_integer(&env, o.counter, "counter", MAX_SAFE_INTEGER)?.unwrap_or(0),
                 issuer: opt_string(o.issuer, "issuer")?,
                 account: opt_string(o.account, "account")?,
@@ -491,7 +491,7 @@ impl Hotp {
         guard(&env, || {
             let code = string(code, "code")?;
             let (counter, look_ahead) =
-                Hotp::range(&env, counter, options, core::Hotp::DEFAULT_LOOK_AHEAD)?;
+                Hotp::range(&env, counter, options, mfa::Hotp::DEFAULT_LOOK_AHEAD)?;
             Ok(self.inner.verify(&code, counter, look_ahead)?.map(OtpMatch::from))
         })
     }
@@ -510,7 +510,7 @@ impl Hotp {
         guard(&env, || {
             let (first, second) = (string(first, "first")?, string(second, "second")?);
             let (counter, look_ahead) =
-                Hotp::range(&env, counter, options, core::Hotp::MAX_LOOK_AHEAD)?;
+                Hotp::range(&env, counter, options, mfa::Hotp::MAX_LOOK_AHEAD)?;
             // `range` keeps every counter tried, plus two, below 2^53.
             Ok(self
                 .inner
