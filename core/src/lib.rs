@@ -16,14 +16,21 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod limiter;
 mod otp;
 pub mod qr;
+pub mod sealed;
 mod secret;
 mod uri;
 
 pub use error::{MfaError, Result};
+pub use limiter::{
+    attacker_success_probability, max_attacker_guesses, AttemptLimiter, AttemptOutcome,
+    AttemptPolicy, AttemptState, Decision, RateLimit, RateLimiter, RateOutcome, RateState,
+};
 pub use otp::{
     unix_now, Algorithm, Hotp, OtpMatch, Profile, Totp, TotpParams, Window, MAX_DIGITS, MIN_DIGITS,
 };
+pub use sealed::{Keyring, SealingKey};
 pub use secret::Secret;
 pub use uri::{OtpAuthUri, OtpKind, MAX_URI_LEN};
