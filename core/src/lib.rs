@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod challenge;
 mod error;
 pub mod limiter;
 mod otp;
@@ -23,6 +24,10 @@ pub mod sealed;
 mod secret;
 mod uri;
 
+pub use challenge::{
+    mask_email, mask_phone, mask_phone_showing, ChallengeCode, ChallengeKey, ChallengePolicy,
+    ChallengeVerdict, ChallengeVerification, IssuedChallenge, OtpChallenge,
+};
 pub use error::{MfaError, Result};
 pub use limiter::{
     attacker_success_probability, max_attacker_guesses, AttemptLimiter, AttemptOutcome,
