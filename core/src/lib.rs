@@ -20,6 +20,7 @@ mod error;
 pub mod limiter;
 mod otp;
 pub mod qr;
+pub mod recovery;
 pub mod sealed;
 mod secret;
 mod uri;
@@ -35,6 +36,10 @@ pub use limiter::{
 };
 pub use otp::{
     unix_now, Algorithm, Hotp, OtpMatch, Profile, Totp, TotpParams, Window, MAX_DIGITS, MIN_DIGITS,
+};
+pub use recovery::{
+    normalize_recovery_code, NewRecoveryCodes, RecoveryCheck, RecoveryCode, RecoveryCodeSet,
+    RecoveryParams,
 };
 pub use sealed::{Keyring, SealingKey};
 pub use secret::Secret;
