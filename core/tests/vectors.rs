@@ -1,6 +1,8 @@
 //! Runs every OTP file in tests/vectors/ (shared with the Python, Node and Kotlin tests),
 //! and after each known answer flips one bit of the input and checks that verification fails.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::PathBuf;
 
 use mfakit_core::{Algorithm, Hotp, OtpAuthUri, OtpKind, Secret, Totp, TotpParams, Window};
