@@ -32,8 +32,14 @@ MfaError.CODES = Object.freeze(native.errorCodes())
 // The native side constructs its errors with this class (see node/src/error.rs).
 native.__registerErrorClass(MfaError)
 
-// Objects holding a secret show their redacted `toString()` when logged.
-for (const cls of [native.Totp, native.Hotp, native.OtpAuthUri]) {
+// Objects holding a secret (and the others, for a consistent look) show their redacted
+// `toString()` when logged.
+const DESCRIBED = [
+  'Totp', 'Hotp', 'OtpAuthUri', 'RecoveryCodeSet', 'NewRecoveryCodes', 'ChallengeKey',
+  'OtpChallenge', 'IssuedChallenge', 'Decision', 'AttemptState', 'AttemptLimiter', 'RateState',
+  'RateLimiter', 'SealingKey', 'Keyring',
+]
+for (const cls of DESCRIBED.map((name) => native[name])) {
   Object.defineProperty(cls.prototype, inspect.custom, {
     value: function inspectRedacted() {
       return this.toString()
@@ -42,6 +48,7 @@ for (const cls of [native.Totp, native.Hotp, native.OtpAuthUri]) {
 }
 
 exports.MfaError = MfaError
+// OTP
 exports.Totp = native.Totp
 exports.Hotp = native.Hotp
 exports.OtpAuthUri = native.OtpAuthUri
@@ -51,5 +58,30 @@ exports.encodeSecret = native.encodeSecret
 exports.qrSvg = native.qrSvg
 exports.qrPng = native.qrPng
 exports.qrTerminal = native.qrTerminal
-// Test-only: throws from inside a Rust panic to show it becomes MfaError code `internal`.
+// Recovery codes
+exports.RecoveryCodeSet = native.RecoveryCodeSet
+exports.NewRecoveryCodes = native.NewRecoveryCodes
+exports.normalizeRecoveryCode = native.normalizeRecoveryCode
+// Email / SMS challenges
+exports.ChallengeKey = native.ChallengeKey
+exports.OtpChallenge = native.OtpChallenge
+exports.IssuedChallenge = native.IssuedChallenge
+exports.maskEmail = native.maskEmail
+exports.maskPhone = native.maskPhone
+// Attempt and rate limiting, brute-force bound
+exports.AttemptLimiter = native.AttemptLimiter
+exports.AttemptState = native.AttemptState
+exports.Decision = native.Decision
+exports.RateLimiter = native.RateLimiter
+exports.RateState = native.RateState
+exports.maxAttackerGuesses = native.maxAttackerGuesses
+exports.attackerSuccessProbability = native.attackerSuccessProbability
+// Step-up
+exports.StepUp = native.StepUp
+// Sealed secrets
+exports.SealingKey = native.SealingKey
+exports.Keyring = native.Keyring
+exports.sealedKeyId = native.sealedKeyId
+// Test-only: panics inside Rust (sync and on the thread pool) become MfaError code `internal`.
 exports.__debugPanic = native.__debugPanic
+exports.__debugPanicAsync = native.__debugPanicAsync

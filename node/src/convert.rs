@@ -182,3 +182,75 @@ pub(crate) fn algorithm(value: Option<Unknown<'_>>) -> Result<Algorithm> {
         None => Ok(Algorithm::default()),
     }
 }
+
+/// A non-negative integer up to `max` from a number already typed by napi (fields of
+/// non-secret options objects).
+pub(crate) fn uint(value: f64, name: &'static str, max: u64) -> Result<u64> {
+    if !(value.is_finite() && value.fract() == 0.0 && value >= 0.0) {
+        return Err(invalid(name, "must be a non-negative integer"));
+    }
+    if value > max as f64 {
+        return Err(invalid(name, format!("must be at most {max}")));
+    }
+    // Finite, integral, within 0..=max where max < 2^53: exact.
+    Ok(value as u64)
+}
+
+pub(crate) fn opt_uint(value: Option<f64>, name: &'static str, max: u64) -> Result<Option<u64>> {
+    value.map(|v| uint(v, name, max)).transpose()
+}
+
+pub(crate) fn opt_uint32(value: Option<f64>, name: &'static str) -> Result<Option<u32>> {
+    // At most `u32::MAX`, so the cast is exact.
+    Ok(opt_uint(value, name, u64::from(u32::MAX))?.map(|v| v as u32))
+}
+
+
+/// Bytes: a `Buffer`/`Uint8Array`, or text taken as UTF-8 (for associated data and
+/// plaintexts).
+pub(crate) fn bytes(value: Option<Unknown<'_>>, name: &'static str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let Some(value) = given(value)? else {
+        return Ok(zeroize::Zeroizing::new(Vec::new()));
+    };
+    match value_type(&value, name)? {
+        ValueType::String => Ok(zeroize::Zeroizing::new(
+            String::from_unknown(value)
+                .map_err(|_| invalid(name, "must be a string"))?
+                .into_bytes(),
+        )),
+        ValueType::Object if value.is_typedarray().unwrap_or(false) => Ok(zeroize::Zeroizing::new(
+            <&[u8]>::from_unknown(value)
+                .map_err(|_| invalid(name, "must be a Uint8Array"))?
+                .to_vec(),
+        )),
+        _ => Err(invalid(name, "must be a Buffer, a Uint8Array or a string")),
+    }
+}
+
+/// An instance of the napi class `T`, checked with `instanceof` first (napi's unwrap alone
+/// does not check which class it unwraps).
+pub(crate) fn instance<'a, T>(
+    env: &Env,
+    value: Unknown<'a>,
+    name: &'static str,
+    class: &str,
+) -> Result<napi::bindgen_prelude::ClassInstance<'a, T>>
+where
+    T: napi::bindgen_prelude::JavaScriptClassExt + 'a,
+{
+    let wrong = || invalid(name, format!("must be a {class}"));
+    if value_type(&value, name)? != ValueType::Object || !T::instance_of(env, &value).unwrap_or(false) {
+        return Err(wrong());
+    }
+    napi::bindgen_prelude::ClassInstance::<T>::from_unknown(value).map_err(|_| wrong())
+}
+
+
+/// Raw key bytes: a `Buffer` or `Uint8Array` only (text is refused, so that a base64 or hex
+/// string is never taken for the key itself).
+pub(crate) fn key_bytes(value: Unknown<'_>, name: &'static str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    if !value.is_typedarray().unwrap_or(false) {
+        return Err(invalid(name, "must be a Buffer or Uint8Array"));
+    }
+    bytes(Some(value), name)
+}

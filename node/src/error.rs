@@ -9,8 +9,10 @@ use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use mfakit_core::MfaError;
-use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, JsObjectValue, Object, Unknown};
-use napi::{Env, JsError, JsValue};
+use napi::bindgen_prelude::{
+    FnArgs, Function, FunctionRef, JsObjectValue, Object, ToNapiValue, TypeName, Unknown,
+};
+use napi::{Env, JsError, JsValue, Task};
 use napi_derive::napi;
 
 type ErrorClass = FunctionRef<FnArgs<(String, String)>, ()>;
@@ -103,4 +105,68 @@ pub fn debug_panic(env: Env) -> napi::Result<()> {
     guard(&env, || -> mfakit_core::Result<()> {
         panic!("deliberate panic from __debugPanic")
     })
+}
+
+/// Slow core work (argon2id) for the libuv thread pool, behind a promise.
+///
+/// napi's `AsyncTask` turns an error from `compute` into a generic one, losing the code, so
+/// the core error is kept here and mapped in `reject`, on the JS thread, into the same
+/// `MfaError` the synchronous form throws. Panics are caught as in [`guard`].
+pub struct Work<T: Send + 'static, J> {
+    job: Option<Box<dyn FnOnce() -> mfakit_core::Result<T> + Send>>,
+    finish: fn(T) -> J,
+    error: Option<MfaError>,
+}
+
+impl<T: Send + 'static, J> Work<T, J> {
+    pub(crate) fn new(
+        job: impl FnOnce() -> mfakit_core::Result<T> + Send + 'static,
+        finish: fn(T) -> J,
+    ) -> Self {
+        Work {
+            job: Some(Box::new(job)),
+            finish,
+            error: None,
+        }
+    }
+}
+
+impl<T: Send + 'static, J: ToNapiValue + TypeName> Task for Work<T, J> {
+    type Output = T;
+    type JsValue = J;
+
+    fn compute(&mut self) -> napi::Result<T> {
+        let Some(job) = self.job.take() else {
+            return Err(napi::Error::from_reason("mfakit task ran twice"));
+        };
+        let failed = match catch_unwind(AssertUnwindSafe(job)) {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(err)) => err,
+            Err(payload) => panic_error(payload.as_ref()),
+        };
+        self.error = Some(failed);
+        // Replaced in `reject` by the coded error kept above.
+        Err(napi::Error::from_reason("mfakit task failed"))
+    }
+
+    fn resolve(&mut self, _env: Env, output: T) -> napi::Result<J> {
+        Ok((self.finish)(output))
+    }
+
+    fn reject(&mut self, env: Env, err: napi::Error) -> napi::Result<J> {
+        match self.error.take() {
+            Some(coded) => Err(map_error(&env, coded)),
+            None => Err(err),
+        }
+    }
+}
+
+/// Test-only: a promise whose work panics on the thread pool, to show it rejects with
+/// `MfaError` code `internal`.
+#[napi(js_name = "__debugPanicAsync", skip_typescript)]
+pub fn debug_panic_async() -> napi::bindgen_prelude::AsyncTask<Work<(), ()>> {
+    napi::bindgen_prelude::AsyncTask::new(Work::new(
+        || -> mfakit_core::Result<()> { panic!("deliberate panic from __debugPanicAsync") },
+        |()| (),
+    ))
 }

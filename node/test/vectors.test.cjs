@@ -3,14 +3,21 @@
 // check after each known answer: change one digit, and verification must fail.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { Totp, Hotp, OtpAuthUri, MfaError, decodeSecret, encodeSecret } = require('mfakit')
+const {
+  Totp, Hotp, OtpAuthUri, MfaError, decodeSecret, encodeSecret, RecoveryCodeSet, normalizeRecoveryCode,
+  Keyring, SealingKey, sealedKeyId, maskEmail, maskPhone, maxAttackerGuesses, attackerSuccessProbability,
+  ChallengeKey, OtpChallenge, RateLimiter, RateState, AttemptLimiter, AttemptState,
+} = require('mfakit')
 const { vectors, vectorFiles, tamper } = require('./helpers.cjs')
 
 const counts = {}
 const count = (file, n) => (counts[file] = (counts[file] || 0) + n)
 test.after(() => console.log('# vector cases per file: ' + JSON.stringify(counts)))
 
-const HANDLED = ['base32.json', 'config_errors.json', 'hotp.json', 'totp.json', 'uri.json', 'verify.json']
+const HANDLED = [
+  'base32.json', 'bruteforce.json', 'challenge.json', 'config_errors.json', 'hotp.json', 'limiter.json',
+  'masking.json', 'recovery.json', 'sealed.json', 'totp.json', 'uri.json', 'verify.json',
+]
 
 test('every vector file is covered by a test', () => {
   const files = vectorFiles()
@@ -177,4 +184,157 @@ test('uri.json: parse, build, build errors', () => {
     assert.equal(code(() => uriOf(c.fields).toUri()), c.error, c.note)
   }
   count('uri.json', doc.parse.length + doc.build.length + doc.build_errors.length)
+})
+
+test('recovery.json: normalisation, checks (sync and on the thread pool), stored forms', async () => {
+  const { cases } = vectors('recovery.json')
+  for (const c of cases) {
+    if (c.kind === 'normalize') {
+      assert.equal(normalizeRecoveryCode(c.input), c.normalized, c.input)
+    } else if (c.kind === 'parse') {
+      assert.equal(code(() => RecoveryCodeSet.fromStored(c.stored)), c.error, c.stored)
+    } else if (c.kind === 'check') {
+      const set = RecoveryCodeSet.fromStored(c.stored)
+      assert.equal(set.toStored(), c.stored)
+      for (const result of [set.check(c.input), await set.checkAsync(c.input)]) {
+        assert.equal(result.accepted, c.accepted, c.input)
+        assert.equal(result.remaining, c.remaining)
+        assert.equal(result.set.toStored(), c.stored_after)
+      }
+      assert.equal(set.toStored(), c.stored, 'checking does not change the set it was called on')
+      if (c.accepted) {
+        // Tamper: one changed character of an accepted code is refused.
+        const n = normalizeRecoveryCode(c.input)
+        const last = n.at(-1) === '0' ? '1' : '0'
+        assert.equal((await set.checkAsync(n.slice(0, -1) + last)).accepted, false)
+        // And the same code is refused by the set that used it.
+        assert.equal(RecoveryCodeSet.fromStored(c.stored_after).check(c.input).accepted, false)
+      }
+    } else {
+      assert.fail(`unknown kind ${c.kind}`)
+    }
+  }
+  count('recovery.json', cases.length)
+})
+
+function keyringOf(c) {
+  const [first, ...others] = c.keys
+  const ring = new Keyring(first.id, new SealingKey(Buffer.from(first.key_hex, 'hex')))
+  for (const k of others) ring.add(k.id, new SealingKey(Buffer.from(k.key_hex, 'hex')))
+  if (c.current_key_id) ring.setCurrent(c.current_key_id)
+  return ring
+}
+
+test('sealed.json: AES-256-GCM sealing with key ids and associated data', () => {
+  const { cases } = vectors('sealed.json')
+  for (const c of cases) {
+    const ring = keyringOf(c)
+    if (c.error) {
+      assert.equal(code(() => ring.open(c.sealed, c.associated_data)), c.error, c.name)
+      continue
+    }
+    const plaintext = Buffer.from(c.plaintext_hex, 'hex')
+    assert.equal(ring.__sealWithNonce(plaintext, c.associated_data, Buffer.from(c.nonce_hex, 'hex')), c.sealed, c.name)
+    assert.equal(ring.open(c.sealed, c.associated_data).toString('hex'), c.plaintext_hex)
+    assert.equal(ring.open(c.sealed, Buffer.from(c.associated_data)).toString('hex'), c.plaintext_hex)
+    assert.equal(sealedKeyId(c.sealed), c.current_key_id)
+    // A fresh seal opens too, and tampering with the associated data fails.
+    const again = ring.seal(plaintext, c.associated_data)
+    assert.equal(ring.open(again, c.associated_data).toString('hex'), c.plaintext_hex)
+    assert.equal(code(() => ring.open(again, c.associated_data + 'x')), 'unseal_failed')
+  }
+  count('sealed.json', cases.length)
+})
+
+test('masking.json: masked email addresses and phone numbers', () => {
+  const { cases } = vectors('masking.json')
+  for (const c of cases) {
+    const mask = c.kind === 'email' ? () => maskEmail(c.input) : () => maskPhone(c.input, c.visible)
+    if (c.error) assert.equal(code(mask), c.error, c.input)
+    else assert.equal(mask(), c.masked, c.input)
+  }
+  count('masking.json', cases.length)
+})
+
+function policyOf(p) {
+  return {
+    backoffBaseSecs: p.backoff_base_secs,
+    backoffFactor: p.backoff_factor,
+    backoffCapSecs: p.backoff_cap_secs,
+    lockoutAfter: p.lockout_after,
+    lockoutSecs: p.lockout_secs,
+  }
+}
+
+test('bruteforce.json: guesses and success probability under a policy', () => {
+  const { cases } = vectors('bruteforce.json')
+  for (const c of cases) {
+    const policy = policyOf(c.policy)
+    assert.equal(maxAttackerGuesses(policy, c.horizon_secs), c.max_guesses, c.name)
+    const p = attackerSuccessProbability(c.digits, c.window_size, policy, c.horizon_secs)
+    assert.ok(Math.abs(p - c.probability) <= c.probability * 1e-9, `${c.name}: ${p} vs ${c.probability}`)
+  }
+  count('bruteforce.json', cases.length)
+})
+
+test('challenge.json: email/SMS challenge verdicts and stored state', () => {
+  const { cases } = vectors('challenge.json')
+  for (const c of cases) {
+    const key = new ChallengeKey(Buffer.from(c.key_hex, 'hex'))
+    const challenge = OtpChallenge.fromStored(c.stored)
+    assert.equal(challenge.toStored(), c.stored)
+    const v = challenge.verify(key, c.input, { now: c.now })
+    assert.equal(v.verdict, c.result.verdict, c.name)
+    assert.equal(v.accepted, c.result.verdict === 'accepted')
+    assert.equal(v.attemptsLeft ?? null, c.result.attempts_left ?? null, c.name)
+    assert.equal(v.challenge.toStored(), c.stored_after, c.name)
+    // Another key never accepts.
+    if (c.result.verdict === 'accepted') {
+      assert.equal(challenge.verify(ChallengeKey.generate(), c.input, { now: c.now }).verdict, 'wrong')
+    }
+  }
+  count('challenge.json', cases.length)
+})
+
+test('limiter.json: GCRA rate limiter and attempt limiter event by event', () => {
+  const { cases } = vectors('limiter.json')
+  let events = 0
+  for (const c of cases) {
+    if (c.kind === 'rate') {
+      const limiter = new RateLimiter(c.rate)
+      assert.equal(RateLimiter.per(c.limit, c.period_secs).toString(), limiter.toString())
+      let state = new RateState()
+      for (const e of c.events) {
+        const out = limiter.acquire(state, { now: e.now })
+        assert.deepEqual([out.decision.allowed, out.decision.remaining, out.decision.retryAfter], [e.allowed, e.remaining, e.retry_after], JSON.stringify(e))
+        assert.equal(out.state.toStored(), e.stored_after)
+        state = RateState.fromStored(out.state.toStored())
+        events++
+      }
+    } else {
+      const limiter = new AttemptLimiter(policyOf(c.policy))
+      let state = new AttemptState()
+      for (const e of c.events) {
+        if (e.action === 'success') {
+          state = limiter.recordSuccess()
+          assert.equal(state.toStored(), e.stored_after)
+        } else {
+          let decision
+          if (e.action === 'check') {
+            decision = limiter.check(state, { now: e.now })
+          } else {
+            const out = limiter.recordFailure(state, { now: e.now })
+            decision = out.decision
+            assert.equal(out.state.toStored(), e.stored_after)
+            state = AttemptState.fromStored(out.state.toStored())
+          }
+          const got = [decision.allowed, decision.locked, decision.remaining, decision.retryAfter]
+          assert.deepEqual(got, [e.allowed, e.locked, e.remaining, e.retry_after], JSON.stringify(e))
+        }
+        events++
+      }
+    }
+  }
+  count('limiter.json', cases.length)
+  assert.ok(events > 10)
 })
