@@ -6,7 +6,10 @@ use napi::bindgen_prelude::{ClassInstance, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{given, key_bytes, instance, opt_u32, opt_uint, opt_uint32, options, string, time_or_now, MAX_SAFE_INTEGER};
+use crate::convert::{
+    given, instance, key_bytes, opt_u32, opt_uint, opt_uint32, options, string, time_or_now,
+    MAX_SAFE_INTEGER,
+};
 use crate::error::guard;
 
 /// The application's HMAC key for challenges (16 to 1024 bytes; 32 recommended). Only a
@@ -117,7 +120,11 @@ fn issued(made: mfa::IssuedChallenge) -> IssuedChallenge {
 impl OtpChallenge {
     /// Starts a challenge: draws a code uniformly from the OS CSPRNG; see `IssueOptions`.
     #[napi(ts_args_type = "key: ChallengeKey, options?: IssueOptions")]
-    pub fn issue(env: Env, key: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<IssuedChallenge> {
+    pub fn issue(
+        env: Env,
+        key: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<IssuedChallenge> {
         guard(&env, || {
             let key = self::key(&env, key)?;
             let d = ChallengePolicy::default();
@@ -125,10 +132,16 @@ impl OtpChallenge {
                 Some(o) => (
                     ChallengePolicy {
                         digits: opt_uint32(o.digits, "digits")?.unwrap_or(d.digits),
-                        ttl_secs: opt_uint(o.ttl_secs, "ttlSecs", MAX_SAFE_INTEGER)?.unwrap_or(d.ttl_secs),
-                        max_attempts: opt_uint32(o.max_attempts, "maxAttempts")?.unwrap_or(d.max_attempts),
-                        resend_cooldown_secs: opt_uint(o.resend_cooldown_secs, "resendCooldownSecs", MAX_SAFE_INTEGER)?
-                            .unwrap_or(d.resend_cooldown_secs),
+                        ttl_secs: opt_uint(o.ttl_secs, "ttlSecs", MAX_SAFE_INTEGER)?
+                            .unwrap_or(d.ttl_secs),
+                        max_attempts: opt_uint32(o.max_attempts, "maxAttempts")?
+                            .unwrap_or(d.max_attempts),
+                        resend_cooldown_secs: opt_uint(
+                            o.resend_cooldown_secs,
+                            "resendCooldownSecs",
+                            MAX_SAFE_INTEGER,
+                        )?
+                        .unwrap_or(d.resend_cooldown_secs),
                     },
                     time_or_now(&env, o.now)?,
                 ),
@@ -169,17 +182,26 @@ impl OtpChallenge {
     /// carries over. Throws `rate_limited` (with `retryAfter`) within the cooldown, and
     /// `invalid_parameter` once the challenge is used or out of attempts.
     #[napi(ts_args_type = "key: ChallengeKey, options?: NowOptions")]
-    pub fn resend(&self, env: Env, key: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<IssuedChallenge> {
+    pub fn resend(
+        &self,
+        env: Env,
+        key: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<IssuedChallenge> {
         guard(&env, || {
             let key = self::key(&env, key)?;
-            Ok(issued(self.inner.resend(&key.inner, now_option(&env, options)?)?))
+            Ok(issued(
+                self.inner.resend(&key.inner, now_option(&env, options)?)?,
+            ))
         })
     }
 
     /// Seconds until a new code may be sent (0: now) at `now` (default: the clock).
     #[napi(ts_args_type = "now?: Date | number | bigint")]
     pub fn resend_available_in(&self, env: Env, now: Option<Unknown<'_>>) -> napi::Result<f64> {
-        guard(&env, || Ok(self.inner.resend_available_in(time_or_now(&env, now)?) as f64))
+        guard(&env, || {
+            Ok(self.inner.resend_available_in(time_or_now(&env, now)?) as f64)
+        })
     }
 
     /// The versioned stored form (`mfakit:challenge:v1:...`).
@@ -264,7 +286,10 @@ impl IssuedChallenge {
     /// `IssuedChallenge(id=..., code=<redacted>)`.
     #[napi(js_name = "toString")]
     pub fn describe(&self) -> String {
-        format!("IssuedChallenge(id={:?}, code=<redacted>)", self.challenge.id)
+        format!(
+            "IssuedChallenge(id={:?}, code=<redacted>)",
+            self.challenge.id
+        )
     }
 }
 
@@ -278,7 +303,11 @@ pub fn mask_email(env: Env, email: Unknown<'_>) -> napi::Result<String> {
 /// Masks an E.164 phone number showing the last `visible` digits (2 to 4, default 2):
 /// `+447911123467` → `+**********67`; `invalid_parameter` for anything else.
 #[napi(ts_args_type = "phone: string, visible?: number")]
-pub fn mask_phone(env: Env, phone: Unknown<'_>, visible: Option<Unknown<'_>>) -> napi::Result<String> {
+pub fn mask_phone(
+    env: Env,
+    phone: Unknown<'_>,
+    visible: Option<Unknown<'_>>,
+) -> napi::Result<String> {
     guard(&env, || {
         let visible = opt_u32(&env, given(visible)?, "visible")?.unwrap_or(2);
         mfa::mask_phone_showing(&string(phone, "phone")?, visible)

@@ -39,7 +39,10 @@ pub(crate) fn given<'a>(value: Option<Unknown<'a>>) -> Result<Option<Unknown<'a>
 }
 
 /// An options object (or nothing) converted to the `#[napi(object)]` struct `T`.
-pub(crate) fn options<T: FromNapiValue>(value: Option<Unknown<'_>>, name: &'static str) -> Result<Option<T>> {
+pub(crate) fn options<T: FromNapiValue>(
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+) -> Result<Option<T>> {
     let Some(value) = given(value)? else {
         return Ok(None);
     };
@@ -66,10 +69,14 @@ pub(crate) fn opt_string(value: Option<Unknown<'_>>, name: &'static str) -> Resu
 /// A non-negative integer up to `max` (at most 2^53 - 1), from a number or a bigint.
 pub(crate) fn integer(env: &Env, value: Unknown<'_>, name: &'static str, max: u64) -> Result<u64> {
     let f = match value_type(&value, name)? {
-        ValueType::Number => f64::from_unknown(value).map_err(|_| invalid(name, "must be a number"))?,
+        ValueType::Number => {
+            f64::from_unknown(value).map_err(|_| invalid(name, "must be a number"))?
+        }
         // N-API 4 (napi's default feature set) names every `typeof` but "bigint". `Number(b)`
         // is exact up to 2^53, and anything larger is refused below.
-        ValueType::Unknown => bigint_to_f64(env, value).map_err(|_| invalid(name, "must be a number or a bigint"))?,
+        ValueType::Unknown => {
+            bigint_to_f64(env, value).map_err(|_| invalid(name, "must be a number or a bigint"))?
+        }
         _ => return Err(invalid(name, "must be a number or a bigint")),
     };
     if !(f.is_finite() && f.fract() == 0.0 && f >= 0.0) {
@@ -93,12 +100,18 @@ pub(crate) fn opt_integer(
     name: &'static str,
     max: u64,
 ) -> Result<Option<u64>> {
-    given(value)?.map(|v| integer(env, v, name, max)).transpose()
+    given(value)?
+        .map(|v| integer(env, v, name, max))
+        .transpose()
 }
 
 /// A small count (digits, window steps, look-ahead, bits): an integer that fits `u32`.
 /// Range checks beyond that are the core's.
-pub(crate) fn opt_u32(env: &Env, value: Option<Unknown<'_>>, name: &'static str) -> Result<Option<u32>> {
+pub(crate) fn opt_u32(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+) -> Result<Option<u32>> {
     // At most `u32::MAX`, so the cast below is exact.
     Ok(opt_integer(env, value, name, u64::from(u32::MAX))?.map(|n| n as u32))
 }
@@ -121,13 +134,19 @@ pub(crate) fn time(env: &Env, value: Unknown<'_>) -> Result<u64> {
                 .map_err(|_| invalid(NAME, "is not a valid Date"))?;
             seconds(ms / 1000.0)
         }
-        _ => Err(invalid(NAME, "must be a Date, UNIX seconds (number) or a bigint")),
+        _ => Err(invalid(
+            NAME,
+            "must be a Date, UNIX seconds (number) or a bigint",
+        )),
     }
 }
 
 fn seconds(f: f64) -> Result<u64> {
     if !f.is_finite() || f < 0.0 {
-        return Err(invalid("time", "must be a finite time at or after 1970-01-01"));
+        return Err(invalid(
+            "time",
+            "must be a finite time at or after 1970-01-01",
+        ));
     }
     if f > MAX_SAFE_INTEGER as f64 {
         return Err(invalid("time", "is too far in the future"));
@@ -160,7 +179,8 @@ pub(crate) fn window(env: &Env, value: Option<Unknown<'_>>) -> Result<Window> {
         return Ok(Window::default());
     };
     if value_type(&value, "window")? == ValueType::Object {
-        let object = Object::from_unknown(value).map_err(|_| invalid("window", "must be an object"))?;
+        let object =
+            Object::from_unknown(value).map_err(|_| invalid("window", "must be an object"))?;
         let side = |key: &str, name: &'static str| -> Result<u32> {
             let v: Option<Unknown<'_>> = object
                 .get(key)
@@ -205,10 +225,12 @@ pub(crate) fn opt_uint32(value: Option<f64>, name: &'static str) -> Result<Optio
     Ok(opt_uint(value, name, u64::from(u32::MAX))?.map(|v| v as u32))
 }
 
-
 /// Bytes: a `Buffer`/`Uint8Array`, or text taken as UTF-8 (for associated data and
 /// plaintexts).
-pub(crate) fn bytes(value: Option<Unknown<'_>>, name: &'static str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+pub(crate) fn bytes(
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let Some(value) = given(value)? else {
         return Ok(zeroize::Zeroizing::new(Vec::new()));
     };
@@ -239,16 +261,20 @@ where
     T: napi::bindgen_prelude::JavaScriptClassExt + 'a,
 {
     let wrong = || invalid(name, format!("must be a {class}"));
-    if value_type(&value, name)? != ValueType::Object || !T::instance_of(env, &value).unwrap_or(false) {
+    if value_type(&value, name)? != ValueType::Object
+        || !T::instance_of(env, &value).unwrap_or(false)
+    {
         return Err(wrong());
     }
     napi::bindgen_prelude::ClassInstance::<T>::from_unknown(value).map_err(|_| wrong())
 }
 
-
 /// Raw key bytes: a `Buffer` or `Uint8Array` only (text is refused, so that a base64 or hex
 /// string is never taken for the key itself).
-pub(crate) fn key_bytes(value: Unknown<'_>, name: &'static str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+pub(crate) fn key_bytes(
+    value: Unknown<'_>,
+    name: &'static str,
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     if !value.is_typedarray().unwrap_or(false) {
         return Err(invalid(name, "must be a Buffer or Uint8Array"));
     }

@@ -53,7 +53,7 @@ pub(crate) fn map_error(env: &Env, err: MfaError) -> napi::Error {
         Ok(Some(error)) => error,
         // Not registered, or the constructor itself threw: a plain Error with the same code.
         _ => {
-            let plain = JsError::from(napi::Error::new(code.to_owned(), message)).into_unknown(*env);
+            let plain = JsError::from(napi::Error::new(code, message)).into_unknown(*env);
             match to_object(plain) {
                 Ok(object) => finish(&err, object),
                 Err(e) => e,

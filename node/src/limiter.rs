@@ -8,7 +8,9 @@ use napi::Env;
 use napi_derive::napi;
 
 use crate::challenge::now_option;
-use crate::convert::{given, instance, integer, opt_u32, opt_uint, opt_uint32, options, string, MAX_SAFE_INTEGER};
+use crate::convert::{
+    given, instance, integer, opt_u32, opt_uint, opt_uint32, options, string, MAX_SAFE_INTEGER,
+};
 use crate::error::{guard, map_error};
 
 /// Per-subject policy: exponential backoff after consecutive failures and a lockout after
@@ -40,7 +42,8 @@ pub(crate) fn policy(value: Option<Unknown<'_>>) -> mfa::Result<mfa::AttemptPoli
         backoff_cap_secs: opt_uint(o.backoff_cap_secs, "backoffCapSecs", MAX_SAFE_INTEGER)?
             .unwrap_or(d.backoff_cap_secs),
         lockout_after: opt_uint32(o.lockout_after, "lockoutAfter")?.unwrap_or(d.lockout_after),
-        lockout_secs: opt_uint(o.lockout_secs, "lockoutSecs", MAX_SAFE_INTEGER)?.unwrap_or(d.lockout_secs),
+        lockout_secs: opt_uint(o.lockout_secs, "lockoutSecs", MAX_SAFE_INTEGER)?
+            .unwrap_or(d.lockout_secs),
     };
     p.validate()?;
     Ok(p)
@@ -133,7 +136,8 @@ impl AttemptState {
             Ok(AttemptState {
                 inner: mfa::AttemptState {
                     failures: opt_uint32(failures, "failures")?.unwrap_or(0),
-                    last_failure_at: opt_uint(last, "lastFailureAt", MAX_SAFE_INTEGER)?.unwrap_or(0),
+                    last_failure_at: opt_uint(last, "lastFailureAt", MAX_SAFE_INTEGER)?
+                        .unwrap_or(0),
                 },
             })
         })
@@ -215,7 +219,12 @@ impl AttemptLimiter {
 
     /// Whether an attempt may be made now (state default: fresh).
     #[napi(ts_args_type = "state?: AttemptState | null, options?: NowOptions")]
-    pub fn check(&self, env: Env, state: Option<Unknown<'_>>, options: Option<Unknown<'_>>) -> napi::Result<Decision> {
+    pub fn check(
+        &self,
+        env: Env,
+        state: Option<Unknown<'_>>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Decision> {
         guard(&env, || {
             let state = attempt_state(&env, state)?;
             Ok(Decision {
@@ -234,10 +243,14 @@ impl AttemptLimiter {
     ) -> napi::Result<AttemptOutcome> {
         guard(&env, || {
             let state = attempt_state(&env, state)?;
-            let out = self.inner.record_failure(&state, now_option(&env, options)?);
+            let out = self
+                .inner
+                .record_failure(&state, now_option(&env, options)?);
             Ok(AttemptOutcome {
                 state: AttemptState { inner: out.state },
-                decision: Decision { inner: out.decision },
+                decision: Decision {
+                    inner: out.decision,
+                },
             })
         })
     }
@@ -367,12 +380,19 @@ impl RateLimiter {
 
     /// Takes one event now if the budget allows it (state default: fresh).
     #[napi(ts_args_type = "state?: RateState | null, options?: NowOptions")]
-    pub fn acquire(&self, env: Env, state: Option<Unknown<'_>>, options: Option<Unknown<'_>>) -> napi::Result<RateOutcome> {
+    pub fn acquire(
+        &self,
+        env: Env,
+        state: Option<Unknown<'_>>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<RateOutcome> {
         guard(&env, || {
             let state = rate_state(&env, state)?;
             let out = self.inner.acquire(&state, now_option(&env, options)?);
             Ok(RateOutcome {
-                decision: Decision { inner: out.decision },
+                decision: Decision {
+                    inner: out.decision,
+                },
                 state: RateState { inner: out.state },
             })
         })
@@ -380,7 +400,12 @@ impl RateLimiter {
 
     /// Whether an event now would be allowed, without taking it.
     #[napi(ts_args_type = "state?: RateState | null, options?: NowOptions")]
-    pub fn peek(&self, env: Env, state: Option<Unknown<'_>>, options: Option<Unknown<'_>>) -> napi::Result<Decision> {
+    pub fn peek(
+        &self,
+        env: Env,
+        state: Option<Unknown<'_>>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Decision> {
         guard(&env, || {
             let state = rate_state(&env, state)?;
             Ok(Decision {
@@ -411,7 +436,11 @@ impl RateLimiter {
 /// The most guesses an attacker can make within `horizonSecs` against one subject under
 /// `policy`, guessing as soon as each is allowed; `null` when the policy does not bound them.
 #[napi(ts_args_type = "policy: AttemptPolicy | null | undefined, horizonSecs: number")]
-pub fn max_attacker_guesses(env: Env, policy: Option<Unknown<'_>>, horizon_secs: Unknown<'_>) -> napi::Result<Option<f64>> {
+pub fn max_attacker_guesses(
+    env: Env,
+    policy: Option<Unknown<'_>>,
+    horizon_secs: Unknown<'_>,
+) -> napi::Result<Option<f64>> {
     guard(&env, || {
         let horizon = integer(&env, horizon_secs, "horizonSecs", MAX_SAFE_INTEGER)?;
         Ok(mfa::max_attacker_guesses(&self::policy(policy)?, horizon)?.map(|n| n as f64))
@@ -421,7 +450,9 @@ pub fn max_attacker_guesses(env: Env, policy: Option<Unknown<'_>>, horizon_secs:
 /// Probability that an attacker guesses a `digits`-digit code within `horizonSecs`, when
 /// each guess meets `windowSize` valid codes (3 for TOTP with a ±1 window) and `policy`
 /// limits one subject: `1 − (1 − windowSize/10^digits)^maxAttackerGuesses`.
-#[napi(ts_args_type = "digits: number, windowSize: number, policy: AttemptPolicy | null | undefined, horizonSecs: number")]
+#[napi(
+    ts_args_type = "digits: number, windowSize: number, policy: AttemptPolicy | null | undefined, horizonSecs: number"
+)]
 pub fn attacker_success_probability(
     env: Env,
     digits: Unknown<'_>,

@@ -13,7 +13,10 @@ const DEFAULT_MIN_SIZE: u32 = 256;
 const DEFAULT_SCALE: u32 = 8;
 
 pub(crate) fn svg_of(env: &Env, text: &str, min_size: Option<Unknown<'_>>) -> Result<String> {
-    qr::svg(text, opt_u32(env, min_size, "minSize")?.unwrap_or(DEFAULT_MIN_SIZE))
+    qr::svg(
+        text,
+        opt_u32(env, min_size, "minSize")?.unwrap_or(DEFAULT_MIN_SIZE),
+    )
 }
 
 pub(crate) fn png_of(env: &Env, text: &str, scale: Option<Unknown<'_>>) -> Result<Buffer> {

@@ -107,7 +107,9 @@ impl RecoveryCodeSet {
         count: Option<Unknown<'_>>,
         params: Option<Unknown<'_>>,
     ) -> napi::Result<AsyncTask<Work<mfa::NewRecoveryCodes, NewRecoveryCodes>>> {
-        let (count, params) = guard(&env, || Ok((self::count(&env, count)?, self::params(params)?)))?;
+        let (count, params) = guard(&env, || {
+            Ok((self::count(&env, count)?, self::params(params)?))
+        })?;
         Ok(AsyncTask::new(Work::new(
             move || mfa::RecoveryCodeSet::generate(count, params),
             made,
@@ -134,11 +136,16 @@ impl RecoveryCodeSet {
     /// (prefer `checkAsync`). A wrong code is `accepted: false`, never an exception.
     #[napi(ts_args_type = "code: string")]
     pub fn check(&self, env: Env, code: Unknown<'_>) -> napi::Result<RecoveryCheck> {
-        guard(&env, || Ok(checked(self.inner.check(&string(code, "code")?)?)))
+        guard(&env, || {
+            Ok(checked(self.inner.check(&string(code, "code")?)?))
+        })
     }
 
     /// `check` on the libuv thread pool.
-    #[napi(ts_args_type = "code: string", ts_return_type = "Promise<RecoveryCheck>")]
+    #[napi(
+        ts_args_type = "code: string",
+        ts_return_type = "Promise<RecoveryCheck>"
+    )]
     pub fn check_async(
         &self,
         env: Env,
@@ -207,7 +214,10 @@ impl NewRecoveryCodes {
     /// `NewRecoveryCodes(count=N, codes=<redacted>)`; also what `util.inspect` shows.
     #[napi(js_name = "toString")]
     pub fn describe(&self) -> String {
-        format!("NewRecoveryCodes(count={}, codes=<redacted>)", self.codes.len())
+        format!(
+            "NewRecoveryCodes(count={}, codes=<redacted>)",
+            self.codes.len()
+        )
     }
 }
 
@@ -219,4 +229,3 @@ pub fn normalize_recovery_code(env: Env, input: Unknown<'_>) -> napi::Result<Opt
         Ok(mfa::normalize_recovery_code(&string(input, "input")?).map(|c| c.to_string()))
     })
 }
-

@@ -61,7 +61,9 @@ impl SealingKey {
 }
 
 fn sealing_key(env: &Env, value: Unknown<'_>) -> mfa::Result<mfa::SealingKey> {
-    Ok(instance::<SealingKey>(env, value, "key", "SealingKey")?.inner.clone())
+    Ok(instance::<SealingKey>(env, value, "key", "SealingKey")?
+        .inner
+        .clone())
 }
 
 /// Sealing keys by id, one of them current: `seal` uses the current key, `open` the key the
@@ -86,7 +88,10 @@ impl Keyring {
     /// Adds (or replaces) a key; the current key stays current.
     #[napi(ts_args_type = "keyId: string, key: SealingKey")]
     pub fn add(&mut self, env: Env, key_id: Unknown<'_>, key: Unknown<'_>) -> napi::Result<()> {
-        guard(&env, || self.inner.add(&string(key_id, "keyId")?, sealing_key(&env, key)?))
+        guard(&env, || {
+            self.inner
+                .add(&string(key_id, "keyId")?, sealing_key(&env, key)?)
+        })
     }
 
     /// Makes `keyId` the key new values are sealed with (`unknown_key` if absent).
@@ -110,10 +115,16 @@ impl Keyring {
     /// Seals `plaintext` (bytes, or text as UTF-8) bound to `associatedData` (e.g. the user
     /// id; default empty): `mfakit:sealed:v1:<keyId>:<nonce>:<ciphertext>`.
     #[napi(ts_args_type = "plaintext: Uint8Array | string, associatedData?: Uint8Array | string")]
-    pub fn seal(&self, env: Env, plaintext: Unknown<'_>, associated_data: Option<Unknown<'_>>) -> napi::Result<String> {
+    pub fn seal(
+        &self,
+        env: Env,
+        plaintext: Unknown<'_>,
+        associated_data: Option<Unknown<'_>>,
+    ) -> napi::Result<String> {
         guard(&env, || {
             let plaintext = bytes(Some(plaintext), "plaintext")?;
-            self.inner.seal(&plaintext, &bytes(associated_data, "associatedData")?)
+            self.inner
+                .seal(&plaintext, &bytes(associated_data, "associatedData")?)
         })
     }
 
@@ -132,7 +143,11 @@ impl Keyring {
                 .try_into()
                 .map_err(|_| invalid("nonce", "must be 12 bytes"))?;
             let plaintext = bytes(Some(plaintext), "plaintext")?;
-            self.inner.seal_with_nonce(&plaintext, &bytes(Some(associated_data), "associatedData")?, &nonce)
+            self.inner.seal_with_nonce(
+                &plaintext,
+                &bytes(Some(associated_data), "associatedData")?,
+                &nonce,
+            )
         })
     }
 
@@ -140,9 +155,17 @@ impl Keyring {
     /// tampering; `unknown_key` for a key id not in the ring; `invalid_stored_value` for a
     /// malformed value.
     #[napi(ts_args_type = "sealed: string, associatedData?: Uint8Array | string")]
-    pub fn open(&self, env: Env, sealed: Unknown<'_>, associated_data: Option<Unknown<'_>>) -> napi::Result<Buffer> {
+    pub fn open(
+        &self,
+        env: Env,
+        sealed: Unknown<'_>,
+        associated_data: Option<Unknown<'_>>,
+    ) -> napi::Result<Buffer> {
         guard(&env, || {
-            let opened = self.inner.open(&string(sealed, "sealed")?, &bytes(associated_data, "associatedData")?)?;
+            let opened = self.inner.open(
+                &string(sealed, "sealed")?,
+                &bytes(associated_data, "associatedData")?,
+            )?;
             Ok(Buffer::from(opened.as_slice()))
         })
     }
@@ -155,8 +178,18 @@ impl Keyring {
 
     /// Opens `sealed` and seals it again with the current key.
     #[napi(ts_args_type = "sealed: string, associatedData?: Uint8Array | string")]
-    pub fn reseal(&self, env: Env, sealed: Unknown<'_>, associated_data: Option<Unknown<'_>>) -> napi::Result<String> {
-        guard(&env, || self.inner.reseal(&string(sealed, "sealed")?, &bytes(associated_data, "associatedData")?))
+    pub fn reseal(
+        &self,
+        env: Env,
+        sealed: Unknown<'_>,
+        associated_data: Option<Unknown<'_>>,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            self.inner.reseal(
+                &string(sealed, "sealed")?,
+                &bytes(associated_data, "associatedData")?,
+            )
+        })
     }
 
     /// `Keyring(current="k2", keyIds=["k1","k2"])`; keys never show.
@@ -173,5 +206,7 @@ impl Keyring {
 /// The key id a sealed value names (`invalid_stored_value` if malformed).
 #[napi(ts_args_type = "sealed: string")]
 pub fn sealed_key_id(env: Env, sealed: Unknown<'_>) -> napi::Result<String> {
-    guard(&env, || Ok(mfa::sealed::sealed_key_id(&string(sealed, "sealed")?)?.to_owned()))
+    guard(&env, || {
+        Ok(mfa::sealed::sealed_key_id(&string(sealed, "sealed")?)?.to_owned())
+    })
 }

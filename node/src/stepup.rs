@@ -193,7 +193,9 @@ impl StepUp {
     /// Whether MFA applies to this user at all under the policy's level.
     #[napi(ts_args_type = "context: AuthContext")]
     pub fn mfa_applies(&self, env: Env, context: Unknown<'_>) -> napi::Result<bool> {
-        guard(&env, || Ok(self.inner.mfa_applies(&self::context(&env, context)?)))
+        guard(&env, || {
+            Ok(self.inner.mfa_applies(&self::context(&env, context)?))
+        })
     }
 
     /// The policy, every field filled in.
@@ -203,11 +205,15 @@ impl StepUp {
         StepUpPolicy {
             level: Some(p.level.as_str().to_owned()),
             admin_roles: Some(p.admin_roles.clone()),
-            max_age: Some(p.max_age.iter().map(|(k, v)| (k.clone(), *v as f64)).collect()),
+            max_age: Some(
+                p.max_age
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v as f64))
+                    .collect(),
+            ),
             accepted_amr: Some(p.accepted_amr.clone()),
             accepted_acr: Some(p.accepted_acr.clone()),
             setup_methods: Some(p.setup_methods.clone()),
         }
     }
 }
-

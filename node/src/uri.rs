@@ -63,7 +63,8 @@ impl OtpAuthUri {
                     period: opt_integer(&env, o.period, "period", MAX_SAFE_INTEGER)?.unwrap_or(30),
                 },
                 "hotp" => OtpKind::Hotp {
-                    counter: opt_integer(&env, o.counter, "counter", MAX_SAFE_INTEGER)?.unwrap_or(0),
+                    counter: opt_integer(&env, o.counter, "counter", MAX_SAFE_INTEGER)?
+                        .unwrap_or(0),
                 },
                 _ => return Err(invalid("kind", "must be 'totp' or 'hotp'")),
             };
@@ -102,7 +103,11 @@ impl OtpAuthUri {
     pub fn totp(&self, env: Env) -> napi::Result<Totp> {
         guard(&env, || {
             let totp = self.inner.totp()?;
-            Ok(Totp::from_parts(totp, self.inner.issuer.clone(), self.inner.account.clone()))
+            Ok(Totp::from_parts(
+                totp,
+                self.inner.issuer.clone(),
+                self.inner.account.clone(),
+            ))
         })
     }
 
@@ -111,7 +116,12 @@ impl OtpAuthUri {
     pub fn hotp(&self, env: Env) -> napi::Result<Hotp> {
         guard(&env, || {
             let (hotp, counter) = self.inner.hotp()?;
-            Hotp::from_parts(hotp, counter, self.inner.issuer.clone(), self.inner.account.clone())
+            Hotp::from_parts(
+                hotp,
+                counter,
+                self.inner.issuer.clone(),
+                self.inner.account.clone(),
+            )
         })
     }
 
