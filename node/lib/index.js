@@ -39,7 +39,7 @@ native.__registerMatchFactory((step, drift) => ({ step, drift }))
 // `toString()` when logged.
 const DESCRIBED = [
   'Totp', 'Hotp', 'OtpAuthUri', 'RecoveryCodeSet', 'NewRecoveryCodes', 'ChallengeKey',
-  'OtpChallenge', 'IssuedChallenge', 'Decision', 'AttemptState', 'AttemptLimiter', 'RateState',
+  'OtpChallenge', 'IssuedChallenge', 'Decision', 'AttemptState', 'RateState',
   'RateLimiter', 'SealingKey', 'Keyring',
 ]
 for (const cls of DESCRIBED.map((name) => native[name])) {
