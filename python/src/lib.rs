@@ -1,6 +1,7 @@
 //! `mfakit._native`: the PyO3 face of `mfakit-core`.
 //!
-//! One adapter file per core module (`otp.rs`, `secret.rs`, `uri.rs`, `qr.rs`), plus
+//! One adapter file per core module (`otp.rs`, `secret.rs`, `uri.rs`, `qr.rs`, `recovery.rs`,
+//! `challenge.rs`, `limiter.rs`, `stepup.rs`, `sealed.rs`), plus
 //! `exceptions.rs`, the one place where core errors become Python exceptions. Every entry
 //! point runs inside [`guard`], so a Rust panic surfaces as `mfakit.InternalError` instead of
 //! crossing into the interpreter. No OTP logic lives here: types in, call core, types out.
@@ -9,10 +10,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::prelude::*;
 
+mod challenge;
 mod exceptions;
+mod limiter;
 mod otp;
 mod qr;
+mod recovery;
+mod sealed;
 mod secret;
+mod stepup;
 mod uri;
 
 /// Runs `f`, turning a panic into `mfakit.InternalError`.
@@ -49,6 +55,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     otp::register(m)?;
     uri::register(m)?;
     qr::register(m)?;
+    recovery::register(m)?;
+    challenge::register(m)?;
+    limiter::register(m)?;
+    stepup::register(m)?;
+    sealed::register(m)?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     Ok(())
 }

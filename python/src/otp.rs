@@ -92,7 +92,7 @@ pub(crate) fn unix_time(value: &Bound<'_, PyAny>) -> PyResult<u64> {
     }
 }
 
-fn optional_time_arg(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+pub(crate) fn optional_time_arg(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
     if value.is_none() {
         return Ok(None);
     }
