@@ -9,7 +9,10 @@ use pyo3::prelude::*;
 
 use crate::exceptions::OrRaise;
 use crate::guard;
-use crate::otp::optional_time_arg;
+use crate::otp::{
+    opt_digits_arg, opt_max_attempts_arg, opt_resend_cooldown_secs_arg, opt_ttl_secs_arg,
+    optional_time_arg, visible_arg,
+};
 
 fn now_or(now: Option<u64>) -> u64 {
     now.unwrap_or_else(mfakit_core::unix_now)
@@ -106,10 +109,10 @@ impl PyOtpChallenge {
     fn issue(
         py: Python<'_>,
         key: &PyChallengeKey,
-        digits: Option<u32>,
-        ttl_secs: Option<u64>,
-        max_attempts: Option<u32>,
-        resend_cooldown_secs: Option<u64>,
+        #[pyo3(from_py_with = opt_digits_arg)] digits: Option<u32>,
+        #[pyo3(from_py_with = opt_ttl_secs_arg)] ttl_secs: Option<u64>,
+        #[pyo3(from_py_with = opt_max_attempts_arg)] max_attempts: Option<u32>,
+        #[pyo3(from_py_with = opt_resend_cooldown_secs_arg)] resend_cooldown_secs: Option<u64>,
         #[pyo3(from_py_with = optional_time_arg)] now: Option<u64>,
     ) -> PyResult<PyIssuedChallenge> {
         guard(|| {
@@ -272,7 +275,10 @@ fn mask_email_py(email: &str) -> PyResult<String> {
 /// A phone number with all but the last `visible` (2 to 4) digits masked.
 #[pyfunction(name = "mask_phone")]
 #[pyo3(signature = (phone, *, visible = 2))]
-fn mask_phone_py(phone: &str, visible: u32) -> PyResult<String> {
+fn mask_phone_py(
+    phone: &str,
+    #[pyo3(from_py_with = visible_arg)] visible: u32,
+) -> PyResult<String> {
     guard(|| mask_phone_showing(phone, visible).or_raise())
 }
 

@@ -10,7 +10,11 @@ use pyo3::prelude::*;
 
 use crate::exceptions::OrRaise;
 use crate::guard;
-use crate::otp::optional_time_arg;
+use crate::otp::{
+    digits_arg, failures_arg, horizon_secs_arg, limit_arg, opt_backoff_base_secs_arg,
+    opt_backoff_cap_secs_arg, opt_backoff_factor_arg, opt_lockout_after_arg, opt_lockout_secs_arg,
+    optional_time_arg, period_secs_arg, tat_ms_arg, time_secs_arg, window_size_arg,
+};
 
 fn now_or(now: Option<u64>) -> u64 {
     now.unwrap_or_else(mfakit_core::unix_now)
@@ -29,11 +33,11 @@ impl PyAttemptPolicy {
     #[new]
     #[pyo3(signature = (*, backoff_base_secs = None, backoff_factor = None, backoff_cap_secs = None, lockout_after = None, lockout_secs = None))]
     fn new(
-        backoff_base_secs: Option<u64>,
-        backoff_factor: Option<u32>,
-        backoff_cap_secs: Option<u64>,
-        lockout_after: Option<u32>,
-        lockout_secs: Option<u64>,
+        #[pyo3(from_py_with = opt_backoff_base_secs_arg)] backoff_base_secs: Option<u64>,
+        #[pyo3(from_py_with = opt_backoff_factor_arg)] backoff_factor: Option<u32>,
+        #[pyo3(from_py_with = opt_backoff_cap_secs_arg)] backoff_cap_secs: Option<u64>,
+        #[pyo3(from_py_with = opt_lockout_after_arg)] lockout_after: Option<u32>,
+        #[pyo3(from_py_with = opt_lockout_secs_arg)] lockout_secs: Option<u64>,
     ) -> PyResult<Self> {
         guard(|| {
             let d = AttemptPolicy::default();
@@ -50,7 +54,7 @@ impl PyAttemptPolicy {
     }
 
     /// Seconds to wait after the `failures`-th consecutive failure.
-    fn delay_after(&self, failures: u32) -> u64 {
+    fn delay_after(&self, #[pyo3(from_py_with = failures_arg)] failures: u32) -> u64 {
         self.inner.delay_after(failures)
     }
 
@@ -99,7 +103,10 @@ pub(crate) struct PyAttemptState {
 impl PyAttemptState {
     #[new]
     #[pyo3(signature = (failures = 0, last_failure_at = 0))]
-    fn new(failures: u32, last_failure_at: u64) -> Self {
+    fn new(
+        #[pyo3(from_py_with = failures_arg)] failures: u32,
+        #[pyo3(from_py_with = time_secs_arg)] last_failure_at: u64,
+    ) -> Self {
         PyAttemptState {
             inner: AttemptState {
                 failures,
@@ -287,7 +294,7 @@ pub(crate) struct PyRateState {
 impl PyRateState {
     #[new]
     #[pyo3(signature = (tat_ms = 0))]
-    fn new(tat_ms: u64) -> Self {
+    fn new(#[pyo3(from_py_with = tat_ms_arg)] tat_ms: u64) -> Self {
         PyRateState {
             inner: RateState { tat_ms },
         }
@@ -355,7 +362,10 @@ impl PyRateLimiter {
 
     /// `limit` events per `period_secs` seconds.
     #[staticmethod]
-    fn per(limit: u32, period_secs: u64) -> PyResult<Self> {
+    fn per(
+        #[pyo3(from_py_with = limit_arg)] limit: u32,
+        #[pyo3(from_py_with = period_secs_arg)] period_secs: u64,
+    ) -> PyResult<Self> {
         guard(|| {
             Ok(PyRateLimiter {
                 inner: RateLimiter::new(RateLimit::per(limit, period_secs)).or_raise()?,
@@ -411,7 +421,7 @@ impl PyRateLimiter {
 fn max_attacker_guesses_py(
     py: Python<'_>,
     policy: &PyAttemptPolicy,
-    horizon_secs: u64,
+    #[pyo3(from_py_with = horizon_secs_arg)] horizon_secs: u64,
 ) -> PyResult<Option<u64>> {
     guard(|| {
         py.detach(|| max_attacker_guesses(&policy.inner, horizon_secs))
@@ -424,10 +434,10 @@ fn max_attacker_guesses_py(
 #[pyfunction(name = "attacker_success_probability")]
 fn attacker_success_probability_py(
     py: Python<'_>,
-    digits: u32,
-    window_size: u64,
+    #[pyo3(from_py_with = digits_arg)] digits: u32,
+    #[pyo3(from_py_with = window_size_arg)] window_size: u64,
     policy: &PyAttemptPolicy,
-    horizon_secs: u64,
+    #[pyo3(from_py_with = horizon_secs_arg)] horizon_secs: u64,
 ) -> PyResult<f64> {
     guard(|| {
         py.detach(|| attacker_success_probability(digits, window_size, &policy.inner, horizon_secs))

@@ -44,11 +44,44 @@ uint_arg! {
     bits_arg: usize = "bits";
 }
 
-fn optional_step_arg(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
-    if value.is_none() {
-        return Ok(None);
-    }
-    uint(value, "after_step").map(Some)
+macro_rules! optional_uint_arg {
+    ($($fn_name:ident: $ty:ty = $name:literal;)*) => {$(
+        pub(crate) fn $fn_name(value: &Bound<'_, PyAny>) -> PyResult<Option<$ty>> {
+            if value.is_none() {
+                return Ok(None);
+            }
+            uint(value, $name).map(Some)
+        }
+    )*};
+}
+
+// The second-factor adapters' integer arguments, here so that every adapter converts alike.
+uint_arg! {
+    count_arg: usize = "count";
+    failures_arg: u32 = "failures";
+    time_secs_arg: u64 = "time";
+    tat_ms_arg: u64 = "tat_ms";
+    limit_arg: u32 = "limit";
+    period_secs_arg: u64 = "period_secs";
+    horizon_secs_arg: u64 = "horizon_secs";
+    window_size_arg: u64 = "window_size";
+    visible_arg: u32 = "visible";
+}
+
+optional_uint_arg! {
+    optional_step_arg: u64 = "after_step";
+    opt_digits_arg: u32 = "digits";
+    opt_ttl_secs_arg: u64 = "ttl_secs";
+    opt_max_attempts_arg: u32 = "max_attempts";
+    opt_resend_cooldown_secs_arg: u64 = "resend_cooldown_secs";
+    opt_m_cost_kib_arg: u32 = "m_cost_kib";
+    opt_t_cost_arg: u32 = "t_cost";
+    opt_p_cost_arg: u32 = "p_cost";
+    opt_backoff_base_secs_arg: u64 = "backoff_base_secs";
+    opt_backoff_factor_arg: u32 = "backoff_factor";
+    opt_backoff_cap_secs_arg: u64 = "backoff_cap_secs";
+    opt_lockout_after_arg: u32 = "lockout_after";
+    opt_lockout_secs_arg: u64 = "lockout_secs";
 }
 
 /// Seconds since the UNIX epoch from an `int`, a `float` (floored) or a timezone-aware

@@ -12,6 +12,7 @@ use pyo3::types::PyTuple;
 
 use crate::exceptions::OrRaise;
 use crate::guard;
+use crate::otp::{count_arg, opt_m_cost_kib_arg, opt_p_cost_arg, opt_t_cost_arg};
 
 /// Awaitable running `method(*args)` of `obj` in a worker thread (`asyncio.to_thread`).
 pub(crate) fn in_thread<'py>(
@@ -93,10 +94,10 @@ impl PyRecoveryCodeSet {
     #[pyo3(signature = (count = 10, *, m_cost_kib = None, t_cost = None, p_cost = None))]
     fn generate(
         py: Python<'_>,
-        count: usize,
-        m_cost_kib: Option<u32>,
-        t_cost: Option<u32>,
-        p_cost: Option<u32>,
+        #[pyo3(from_py_with = count_arg)] count: usize,
+        #[pyo3(from_py_with = opt_m_cost_kib_arg)] m_cost_kib: Option<u32>,
+        #[pyo3(from_py_with = opt_t_cost_arg)] t_cost: Option<u32>,
+        #[pyo3(from_py_with = opt_p_cost_arg)] p_cost: Option<u32>,
     ) -> PyResult<PyNewRecoveryCodes> {
         guard(|| {
             let params = params(m_cost_kib, t_cost, p_cost);
@@ -112,10 +113,10 @@ impl PyRecoveryCodeSet {
     #[pyo3(signature = (count = 10, *, m_cost_kib = None, t_cost = None, p_cost = None))]
     fn agenerate<'py>(
         py: Python<'py>,
-        count: usize,
-        m_cost_kib: Option<u32>,
-        t_cost: Option<u32>,
-        p_cost: Option<u32>,
+        #[pyo3(from_py_with = count_arg)] count: usize,
+        #[pyo3(from_py_with = opt_m_cost_kib_arg)] m_cost_kib: Option<u32>,
+        #[pyo3(from_py_with = opt_t_cost_arg)] t_cost: Option<u32>,
+        #[pyo3(from_py_with = opt_p_cost_arg)] p_cost: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cls = py.get_type::<PyRecoveryCodeSet>();
         let to_thread = py.import("asyncio")?.getattr("to_thread")?;

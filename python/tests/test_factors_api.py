@@ -172,3 +172,46 @@ def test_keyring_from_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(work, range(2000)))
     assert len(ring.key_ids) == 41
+
+
+KEY = mfakit.ChallengeKey(b"k" * 32)
+RING = mfakit.Keyring("k", mfakit.SealingKey(bytes(32)))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: mfakit.RecoveryCodeSet.generate(-1),
+        lambda: mfakit.RecoveryCodeSet.generate(10**30),
+        lambda: mfakit.RecoveryCodeSet.generate(1, m_cost_kib=-5),
+        lambda: mfakit.RecoveryCodeSet.generate(1, t_cost=10**20),
+        lambda: mfakit.RecoveryCodeSet.from_stored("x" * 1_000_000),
+        lambda: mfakit.RecoveryCodeSet.from_stored("mfakit:recovery:v1:argon2id:m=64,t=1,p=1:\x00.a.b"),
+        lambda: mfakit.OtpChallenge.issue(KEY, digits=-1),
+        lambda: mfakit.OtpChallenge.issue(KEY, digits=3),
+        lambda: mfakit.OtpChallenge.issue(KEY, ttl_secs=10**40),
+        lambda: mfakit.OtpChallenge.issue(KEY, now=-1),
+        lambda: mfakit.OtpChallenge.from_stored("mfakit:challenge:v1:" + ":" * 100_000),
+        lambda: mfakit.mask_phone("+14155552671", visible=-2),
+        lambda: mfakit.mask_email("a\x00@example.com"),
+        lambda: mfakit.AttemptPolicy(lockout_secs=-1),
+        lambda: mfakit.AttemptState(failures=-1),
+        lambda: mfakit.AttemptState.from_stored("mfakit:attempts:v1:99999999999999999999:0"),
+        lambda: mfakit.RateState(tat_ms=2**64),
+        lambda: mfakit.RateLimiter.per(0, 60),
+        lambda: mfakit.RateLimiter("9" * 10_000 + "/1m"),
+        lambda: mfakit.max_attacker_guesses(mfakit.AttemptPolicy(), -1),
+        lambda: mfakit.attacker_success_probability(0, 3, mfakit.AttemptPolicy(), 60),
+        lambda: mfakit.StepUpPolicy(level="\x00"),
+        lambda: mfakit.AuthContext(mfa_verified_at=-5),
+        lambda: mfakit.SealingKey.from_base64("!!"),
+        lambda: RING.open("mfakit:sealed:v1:k:" + "A" * 200_000, "x"),
+        lambda: RING.open("mfakit:sealed:v1:k:\x00:\x00", "x"),
+        lambda: mfakit.Keyring("", mfakit.SealingKey(bytes(32))),
+        lambda: mfakit.Keyring("x" * 10_000, mfakit.SealingKey(bytes(32))),
+        lambda: RING.set_current("missing"),
+    ],
+)
+def test_hostile_input_is_a_typed_error(call: object) -> None:
+    with pytest.raises(mfakit.MfaError):
+        call()  # type: ignore[operator]
