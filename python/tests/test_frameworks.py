@@ -136,3 +136,26 @@ def test_step_up_directly() -> None:
     assert step_up.decide(ctx, "payment", now=NOW - 200).allowed
     with pytest.raises(mfakit.InvalidParameterError):
         mfakit.StepUpPolicy(level="sometimes")
+
+
+def test_example_web_app() -> None:
+    """python/examples/web.py end to end: recovery codes (async argon2) then step-up."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "web.py"
+    spec = importlib.util.spec_from_file_location("mfakit_example_web", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    client = TestClient(module.app)
+    alice = {"x-user": "alice"}
+    r = client.post("/payments", headers=alice)
+    assert r.status_code == 403 and r.json()["code"] == "mfa_setup_required"
+    codes = client.post("/mfa/recovery-codes", headers=alice).json()
+    assert len(codes) == 10
+    assert client.post("/payments", headers=alice).json()["code"] == "mfa_required"
+    assert client.post("/mfa/recover", params={"code": "0000-0000-0000"}, headers=alice).status_code == 401
+    assert client.post("/mfa/recover", params={"code": codes[3]}, headers=alice).json() == {"remaining": 9}
+    assert client.post("/payments", headers=alice).json() == {"status": "paid"}
+    assert client.post("/mfa/recover", params={"code": codes[3]}, headers=alice).status_code == 401
