@@ -336,7 +336,13 @@ impl FromStr for RateLimit {
         let (limit, period) = s.trim().split_once('/').ok_or_else(bad)?;
         let limit: u32 = limit.trim().parse().map_err(|_| bad())?;
         let period = period.trim();
-        let unit_at = period.len().checked_sub(1).ok_or_else(bad)?;
+        // The unit is the last character, which may be multi-byte in hostile input: split at
+        // its char boundary (found by fuzzing: a byte index panicked on `5/1ʚ`).
+        let unit_at = period
+            .char_indices()
+            .last()
+            .map(|(i, _)| i)
+            .ok_or_else(bad)?;
         let (count, unit) = period.split_at(unit_at);
         let count: u64 = if count.is_empty() {
             1
