@@ -571,14 +571,12 @@ class AttemptLimiter:
 
 @final
 class RateState:
-    """GCRA state for one key; ``RateState()`` is fresh."""
+    """Sliding-window-log state for one key; ``RateState()`` is fresh."""
 
-    def __new__(cls, tat_ms: int = 0) -> RateState: ...
+    def __new__(cls) -> RateState: ...
     def to_stored(self) -> str: ...
     @staticmethod
     def from_stored(stored: str) -> RateState: ...
-    @property
-    def tat_ms(self) -> int: ...
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
 
@@ -593,7 +591,7 @@ class RateOutcome:
 
 @final
 class RateLimiter:
-    """A GCRA rate limiter, e.g. ``RateLimiter("5/15m")``."""
+    """An exact sliding-window rate limiter, e.g. ``RateLimiter("5/15m")``."""
 
     def __new__(cls, rate: str) -> RateLimiter: ...
     @staticmethod

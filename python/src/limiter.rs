@@ -1,5 +1,5 @@
 //! Python face of `core/src/limiter.rs`: per-subject attempt limiting (backoff and lockout),
-//! GCRA rate limiting, and the brute-force bound. States are small immutable values the
+//! sliding-window rate limiting, and the brute-force bound. States are small immutable values the
 //! application persists (`to_stored()`) and hands back.
 
 use mfakit_core::{
@@ -13,7 +13,7 @@ use crate::guard;
 use crate::otp::{
     digits_arg, failures_arg, horizon_secs_arg, limit_arg, opt_backoff_base_secs_arg,
     opt_backoff_cap_secs_arg, opt_backoff_factor_arg, opt_lockout_after_arg, opt_lockout_secs_arg,
-    optional_time_arg, period_secs_arg, tat_ms_arg, time_secs_arg, window_size_arg,
+    optional_time_arg, period_secs_arg, time_secs_arg, window_size_arg,
 };
 
 fn now_or(now: Option<u64>) -> u64 {
@@ -283,7 +283,7 @@ impl PyAttemptLimiter {
     }
 }
 
-/// GCRA state for one key; `RateState()` is fresh.
+/// Sliding-window-log state for one key (an IP, an endpoint, a user); `RateState()` is fresh.
 #[pyclass(module = "mfakit", name = "RateState", frozen, eq)]
 #[derive(PartialEq)]
 pub(crate) struct PyRateState {
@@ -293,14 +293,13 @@ pub(crate) struct PyRateState {
 #[pymethods]
 impl PyRateState {
     #[new]
-    #[pyo3(signature = (tat_ms = 0))]
-    fn new(#[pyo3(from_py_with = tat_ms_arg)] tat_ms: u64) -> Self {
+    fn new() -> Self {
         PyRateState {
-            inner: RateState { tat_ms },
+            inner: RateState::default(),
         }
     }
 
-    /// `mfakit:rate:v1:<tat_ms>`.
+    /// `mfakit:rate:v1:` then the comma-separated timestamps still in the window.
     fn to_stored(&self) -> String {
         self.inner.to_stored()
     }
@@ -315,14 +314,8 @@ impl PyRateState {
         })
     }
 
-    /// Theoretical arrival time, UNIX milliseconds.
-    #[getter]
-    fn tat_ms(&self) -> u64 {
-        self.inner.tat_ms
-    }
-
     fn __repr__(&self) -> String {
-        format!("RateState(tat_ms={})", self.inner.tat_ms)
+        format!("RateState.from_stored('{}')", self.inner.to_stored())
     }
 }
 
@@ -337,15 +330,15 @@ pub(crate) struct PyRateOutcome {
     decision: Py<PyDecision>,
 }
 
-/// A GCRA rate limiter: `RateLimiter("5/15m")` allows bursts of 5, replenished at 5 per
-/// 15 minutes. Units `s`, `m`, `h`, `d`.
+/// An exact sliding-window rate limiter: `RateLimiter("5/15m")` allows at most 5 events in
+/// any 15 minutes. Units `s`, `m`, `h`, `d`; `limit` at most 1000.
 #[pyclass(module = "mfakit", name = "RateLimiter", frozen)]
 pub(crate) struct PyRateLimiter {
     inner: RateLimiter,
 }
 
 fn rate_state(state: Option<PyRef<'_, PyRateState>>) -> RateState {
-    state.map(|s| s.inner).unwrap_or_default()
+    state.map(|s| s.inner.clone()).unwrap_or_default()
 }
 
 #[pymethods]

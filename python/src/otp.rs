@@ -60,7 +60,6 @@ uint_arg! {
     count_arg: usize = "count";
     failures_arg: u32 = "failures";
     time_secs_arg: u64 = "time";
-    tat_ms_arg: u64 = "tat_ms";
     limit_arg: u32 = "limit";
     period_secs_arg: u64 = "period_secs";
     horizon_secs_arg: u64 = "horizon_secs";

@@ -131,3 +131,22 @@ def test_sealed(case: dict[str, Any]) -> None:
     flipped = head + ":" + ("B" if body[0] != "B" else "C") + body[1:]
     with pytest.raises((mfakit.UnsealFailedError, mfakit.InvalidStoredValueError)):
         ring.open(flipped, case["associated_data"])
+
+
+PARSERS = {
+    "rate_limit": mfakit.RateLimiter,
+    "rate_state": mfakit.RateState.from_stored,
+    "attempt_state": mfakit.AttemptState.from_stored,
+    "challenge": mfakit.OtpChallenge.from_stored,
+    "recovery": mfakit.RecoveryCodeSet.from_stored,
+    "uri": mfakit.OtpAuthUri.parse,
+    "base32": mfakit.decode_secret,
+}
+
+
+@pytest.mark.parametrize("case", cases("fuzz_regressions.json"))
+def test_fuzz_regressions(case: dict[str, Any]) -> None:
+    parse = PARSERS[case["kind"]]  # a new kind fails here until it is mapped
+    with pytest.raises(mfakit.MfaError) as info:
+        parse(case["input"])
+    assert info.value.code == case["error"]
