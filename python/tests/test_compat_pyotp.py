@@ -231,3 +231,14 @@ def test_difference_tolerant_input() -> None:
 def test_difference_window_limit() -> None:
     with pytest.raises(mfakit.InvalidParameterError):
         compat.TOTP(SECRET).verify("123456", valid_window=101)
+
+
+def test_difference_parse_uri() -> None:
+    s = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    assert pyotp.parse_uri("otpauth://hotp/x?secret=" + s).at(0) == pyotp.HOTP(s).at(0)
+    with pytest.raises(ValueError):
+        compat.parse_uri("otpauth://hotp/x?secret=" + s)
+    for lenient in ("otpauth://TOTP/x?secret=" + s, "otpauth://totp/x?Secret=" + s, "otpauth://totp/x?secret=" + s + "&digits=9"):
+        with pytest.raises(ValueError):
+            pyotp.parse_uri(lenient)
+        assert isinstance(compat.parse_uri(lenient), compat.TOTP)
