@@ -244,7 +244,7 @@ impl PyTotp {
             .as_deref()
             .ok_or_else(|| invalid_parameter("account", "is required for a provisioning URI"))?;
         OtpAuthUri::for_totp(&self.inner, self.issuer.as_deref(), account)
-            .to_uri()
+            .and_then(|uri| uri.to_uri())
             .or_raise()
     }
 }

@@ -198,15 +198,14 @@ impl PyStepUpDecision {
     }
 
     /// The JSON body for a refusal, `None` when allowed:
-    /// `{"code": ..., "error": ..., "methods": [...]}` plus `"max_age"` when stale. `error`
-    /// repeats `code` under the name the core's serialisation uses.
+    /// `{"code": ..., "methods": [...]}` plus `"max_age"` when stale, the same body as the
+    /// core's serialisation of a refusal and the Node helper.
     fn body<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let StepUpDecision::Refused(refusal) = &self.inner else {
             return Ok(None);
         };
         let body = PyDict::new(py);
         body.set_item("code", refusal.reason.code())?;
-        body.set_item("error", refusal.reason.code())?;
         body.set_item("methods", refusal.methods.clone())?;
         if let Some(max_age) = refusal.max_age {
             body.set_item("max_age", max_age)?;

@@ -298,3 +298,12 @@ def test_concurrent_use_from_threads() -> None:
         results = list(pool.map(work, range(8)))
     assert results == [6000] * 8
     assert t.at(59) == "94287082"
+
+
+def test_provisioning_uri_refuses_nonzero_t0() -> None:
+    import mfakit
+
+    totp = mfakit.Totp(mfakit.random_secret(), account="bob", t0=100)
+    with pytest.raises(mfakit.InvalidParameterError) as info:
+        totp.provisioning_uri()
+    assert info.value.code == "invalid_parameter"

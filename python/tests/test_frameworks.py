@@ -66,7 +66,7 @@ def test_fastapi_allows_a_fresh_second_factor(api: TestClient) -> None:
 def test_fastapi_refusals(api: TestClient) -> None:
     r = api.get("/home", headers={"authorization": "password-only"})
     assert r.status_code == 401
-    assert r.json() == {"code": "mfa_required", "error": "mfa_required", "methods": ["totp"]}
+    assert r.json() == {"code": "mfa_required", "methods": ["totp"]}
     r = api.get("/home", headers={"authorization": "not-enrolled"})
     assert r.status_code == 403
     assert r.json()["code"] == "mfa_setup_required" and r.json()["methods"] == ["totp", "recovery_code"]
@@ -74,7 +74,7 @@ def test_fastapi_refusals(api: TestClient) -> None:
     assert api.get("/home", headers={"authorization": "stale"}).status_code == 200
     r = api.post("/pay", headers={"authorization": "stale"})
     assert r.status_code == 401
-    assert r.json() == {"code": "mfa_stale", "error": "mfa_stale", "methods": ["totp", "recovery_code"], "max_age": 300}
+    assert r.json() == {"code": "mfa_stale", "methods": ["totp", "recovery_code"], "max_age": 300}
 
 
 def test_fastapi_optional_level(api: TestClient) -> None:
@@ -93,7 +93,7 @@ def test_fastapi_without_install_uses_detail() -> None:
     def x() -> None: ...
 
     r = TestClient(app).get("/x")
-    assert r.status_code == 401 and r.json() == {"detail": {"code": "mfa_required", "error": "mfa_required", "methods": ["totp"]}}
+    assert r.status_code == 401 and r.json() == {"detail": {"code": "mfa_required", "methods": ["totp"]}}
 
 
 def flask_app() -> flask.Flask:
@@ -119,7 +119,7 @@ def test_flask_decorator() -> None:
     client = flask_app().test_client()
     assert client.get("/home", headers={"Authorization": "fresh"}).get_json() == {"ok": "home"}
     r = client.get("/home", headers={"Authorization": "password-only"})
-    assert r.status_code == 401 and r.get_json() == {"code": "mfa_required", "error": "mfa_required", "methods": ["totp"]}
+    assert r.status_code == 401 and r.get_json() == {"code": "mfa_required", "methods": ["totp"]}
     r = client.get("/home", headers={"Authorization": "not-enrolled"})
     assert r.status_code == 403 and r.get_json()["code"] == "mfa_setup_required"
     assert client.post("/pay", headers={"Authorization": "fresh"}).status_code == 200
