@@ -16,7 +16,7 @@ demo:
 	$(CARGO) build --release -p mfakit-cli
 	./scripts/demo.sh $(CARGO_TARGET_DIR)/release/mfakit
 
-test: test-rust $(addprefix test-,$(SUBDIRS))
+test: lint test-rust $(addprefix test-,$(SUBDIRS))
 	@echo "make test: all suites passed"
 
 test-rust:

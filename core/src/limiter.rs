@@ -1,5 +1,5 @@
 //! Attempt limiting as pure state: per-subject backoff and lockout ([`AttemptLimiter`]), a
-//! GCRA rate limiter for per-IP or per-endpoint budgets ([`RateLimiter`]), and the
+//! sliding-window-log rate limiter for per-IP or per-endpoint budgets ([`RateLimiter`]), and the
 //! brute-force bound that follows from a policy ([`attacker_success_probability`]).
 //!
 //! Nothing here reads the clock or touches storage: every function takes `now` (UNIX seconds)
@@ -21,7 +21,8 @@ pub struct Decision {
     /// Seconds to wait before the next attempt is allowed; 0 when `allowed`.
     pub retry_after: u64,
     /// For [`AttemptLimiter`]: failures left before a lockout (0 while locked out). For
-    /// [`RateLimiter`]: attempts left in the current burst after this one.
+    /// [`RateLimiter`]: events still allowed in the current window after this one (0 when
+    /// refused).
     pub remaining: u32,
     /// [`AttemptLimiter`] only: the subject is locked out (not merely backing off).
     pub locked: bool,
@@ -260,13 +261,12 @@ impl AttemptLimiter {
 
 /// A rate: `limit` events per `period_secs`, as in "5 verifications per 15 minutes".
 ///
-/// Enforced by [`RateLimiter`] with GCRA: a burst of up to `limit` events, replenished at a
-/// steady `limit / period_secs`. So over any stretch of `w` seconds at most
-/// `limit − 1 + ⌈w · limit / period_secs⌉` events pass, and from a fresh state exactly `limit`
-/// pass at once.
+/// Enforced exactly by [`RateLimiter`]: in any `period_secs` seconds at most `limit` events
+/// are allowed. `limit` is at most [`RateLimit::MAX_LIMIT`], since the state keeps one
+/// timestamp per allowed event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RateLimit {
-    /// Events allowed per period (and the burst size).
+    /// Events allowed within any window of `period_secs` (1 to [`RateLimit::MAX_LIMIT`]).
     pub limit: u32,
     /// The period in seconds.
     pub period_secs: u64,
@@ -279,6 +279,9 @@ impl RateLimit {
     pub const SETUP: RateLimit = RateLimit::per(3, 15 * 60);
     /// 2 MFA disables per hour.
     pub const DISABLE: RateLimit = RateLimit::per(2, 3600);
+    /// The largest `limit` a [`RateLimiter`] accepts. The state stores one timestamp per
+    /// event in the window, so this bounds its size (about 11 bytes an event in text form).
+    pub const MAX_LIMIT: u32 = 1000;
 
     /// `limit` events per `period_secs` seconds (validated by [`RateLimiter::new`]).
     pub const fn per(limit: u32, period_secs: u64) -> RateLimit {
@@ -296,8 +299,8 @@ impl RateLimit {
     }
 
     fn validate(&self) -> Result<()> {
-        if self.limit == 0 {
-            return Err(MfaError::param("limit", "must be at least 1"));
+        if self.limit == 0 || self.limit > RateLimit::MAX_LIMIT {
+            return Err(MfaError::param("limit", "must be between 1 and 1000"));
         }
         if self.period_secs == 0 || self.period_secs > 366 * 86_400 {
             return Err(MfaError::param(
@@ -306,12 +309,6 @@ impl RateLimit {
             ));
         }
         Ok(())
-    }
-
-    /// GCRA emission interval in milliseconds, rounded up so the limiter never allows more
-    /// than the stated rate.
-    fn interval_ms(&self) -> u64 {
-        (self.period_secs * 1000).div_ceil(u64::from(self.limit))
     }
 }
 
@@ -339,7 +336,13 @@ impl FromStr for RateLimit {
         let (limit, period) = s.trim().split_once('/').ok_or_else(bad)?;
         let limit: u32 = limit.trim().parse().map_err(|_| bad())?;
         let period = period.trim();
-        let unit_at = period.len().checked_sub(1).ok_or_else(bad)?;
+        // The unit is the last character, which may be multi-byte in hostile input: split at
+        // its char boundary (found by fuzzing: a byte index panicked on `5/1ʚ`).
+        let unit_at = period
+            .char_indices()
+            .last()
+            .map(|(i, _)| i)
+            .ok_or_else(bad)?;
         let (count, unit) = period.split_at(unit_at);
         let count: u64 = if count.is_empty() {
             1
@@ -359,51 +362,116 @@ impl FromStr for RateLimit {
     }
 }
 
-/// GCRA state for one key (an IP, an endpoint, a user): the theoretical arrival time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Sliding-window-log state for one key (an IP, an endpoint, a user): the UNIX times of the
+/// allowed events that may still be inside the window, oldest first.
+///
+/// Fresh keys start from [`RateState::default`] (no events). The serde form is
+/// `{"timestamps": [...]}` and is checked like [`RateState::from_stored`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "RateStateFields")]
 pub struct RateState {
-    /// Theoretical arrival time in UNIX milliseconds (0 for a fresh key).
-    pub tat_ms: u64,
+    /// Non-decreasing, at most [`RateLimit::MAX_LIMIT`] entries.
+    timestamps: Vec<u64>,
+}
+
+/// The unchecked serde form of [`RateState`].
+#[derive(Deserialize)]
+struct RateStateFields {
+    timestamps: Vec<u64>,
+}
+
+impl TryFrom<RateStateFields> for RateState {
+    type Error = MfaError;
+
+    fn try_from(fields: RateStateFields) -> Result<RateState> {
+        RateState::checked(fields.timestamps)
+    }
 }
 
 const RATE_PREFIX: &str = "mfakit:rate:v1:";
 
 impl RateState {
-    /// The versioned text form: `mfakit:rate:v1:<tat_ms>`.
-    pub fn to_stored(&self) -> String {
-        format!("{RATE_PREFIX}{}", self.tat_ms)
+    fn checked(timestamps: Vec<u64>) -> Result<RateState> {
+        if timestamps.len() > RateLimit::MAX_LIMIT as usize {
+            return Err(MfaError::stored("rate state has too many timestamps"));
+        }
+        if timestamps.windows(2).any(|w| w[0] > w[1]) {
+            return Err(MfaError::stored("rate state timestamps are not in order"));
+        }
+        Ok(RateState { timestamps })
     }
 
-    /// Parses [`RateState::to_stored`]'s output; anything else is
-    /// [`MfaError::InvalidStoredValue`].
+    /// The versioned text form: `mfakit:rate:v1:` then the timestamps, oldest first,
+    /// comma-separated (nothing after the prefix for a fresh key), e.g.
+    /// `mfakit:rate:v1:1700000000,1700000001`.
+    pub fn to_stored(&self) -> String {
+        let mut out = String::from(RATE_PREFIX);
+        for (i, t) in self.timestamps.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&t.to_string());
+        }
+        out
+    }
+
+    /// Parses [`RateState::to_stored`]'s output; anything else (a timestamp that is not a
+    /// decimal `u64`, an empty entry, more than [`RateLimit::MAX_LIMIT`] entries, or entries out
+    /// of order) is [`MfaError::InvalidStoredValue`].
     pub fn from_stored(stored: &str) -> Result<RateState> {
         let rest = stored
             .strip_prefix(RATE_PREFIX)
             .ok_or_else(|| MfaError::stored("not an mfakit:rate:v1 value"))?;
-        Ok(RateState {
-            tat_ms: parse_num(rest, "tat_ms")?,
-        })
+        if rest.is_empty() {
+            return Ok(RateState::default());
+        }
+        let mut timestamps = Vec::new();
+        for part in rest.split(',') {
+            // Checked per entry so a huge input is refused before it is all parsed.
+            if timestamps.len() == RateLimit::MAX_LIMIT as usize {
+                return Err(MfaError::stored("rate state has too many timestamps"));
+            }
+            timestamps.push(parse_num(part, "timestamp")?);
+        }
+        RateState::checked(timestamps)
     }
 }
 
 /// The result of [`RateLimiter::acquire`]: the decision and the state to persist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateOutcome {
     /// Whether this event may go ahead.
     pub decision: Decision,
-    /// The new state (unchanged when refused); persist it.
+    /// The new state (expired timestamps dropped, and this event added when allowed);
+    /// persist it.
     pub state: RateState,
 }
 
-/// A Generic Cell Rate Algorithm limiter (ITU-T I.371 virtual scheduling): O(1) state, one
-/// integer per key.
+/// An exact sliding-window-log limiter: within any `period_secs` seconds it allows at most
+/// `limit` events, never more.
+///
+/// The state keeps the time of each allowed event still inside the window (at most `limit`
+/// of them). An event at `now` first drops the timestamps `≤ now − period_secs`; if fewer than
+/// `limit` remain it is allowed and recorded, with `remaining = limit − count`; otherwise it is
+/// refused with `retry_after` the seconds until the oldest blocking timestamp leaves the
+/// window, so that acquiring at `now + retry_after` succeeds and one second earlier does not.
+///
+/// Why a log and not GCRA or a token bucket (O(1) state): those refill continuously, so a key
+/// that spends its burst, waits, and spends the refill can pass up to `2·limit − 1` events
+/// within one period, which breaks "5 verifications per 15 minutes" read as a budget. The log
+/// costs one timestamp per event in the window, bounded by [`RateLimit::MAX_LIMIT`].
+///
+/// A clock that goes backwards (`now` before the newest timestamp) grants nothing extra: no
+/// timestamp expires early, and an allowed event is recorded at the newest timestamp rather
+/// than at `now`, which keeps the log in order and expires that event no sooner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateLimiter {
     rate: RateLimit,
 }
 
 impl RateLimiter {
-    /// A limiter for `rate`.
+    /// A limiter for `rate`; `limit` must be between 1 and [`RateLimit::MAX_LIMIT`] and the
+    /// period between 1 second and 366 days, else [`MfaError::InvalidParameter`].
     pub fn new(rate: RateLimit) -> Result<RateLimiter> {
         rate.validate()?;
         Ok(RateLimiter { rate })
@@ -414,39 +482,58 @@ impl RateLimiter {
         self.rate
     }
 
-    fn evaluate(&self, state: &RateState, now: u64) -> (Decision, RateState) {
-        let t = self.rate.interval_ms();
-        let burst_ms = t * u64::from(self.rate.limit);
-        let now_ms = now.saturating_mul(1000);
-        let new_tat = state.tat_ms.max(now_ms).saturating_add(t);
-        let ahead = new_tat - now_ms;
-        if ahead <= burst_ms {
-            let remaining = ((burst_ms - ahead) / t).min(u64::from(u32::MAX)) as u32;
+    /// The decision at `now` and how many of the oldest timestamps have left the window.
+    fn evaluate(&self, state: &RateState, now: u64) -> (Decision, usize) {
+        let period = self.rate.period_secs;
+        // Timestamps ≤ now − period have left the window; before `period` seconds of UNIX time
+        // none has.
+        let expired = now.checked_sub(period).map_or(0, |cutoff| {
+            state.timestamps.partition_point(|&t| t <= cutoff)
+        });
+        let live = &state.timestamps[expired..];
+        let limit = self.rate.limit as usize;
+        if live.len() < limit {
             let decision = Decision {
                 allowed: true,
                 retry_after: 0,
-                remaining,
+                // live.len() + 1 ≤ limit ≤ MAX_LIMIT, so this fits.
+                remaining: (limit - live.len() - 1) as u32,
                 locked: false,
             };
-            (decision, RateState { tat_ms: new_tat })
+            (decision, expired)
         } else {
+            // An event is allowed once at most limit − 1 live ones remain, i.e. once
+            // live[live.len() − limit] has expired. (More than `limit` live timestamps only
+            // happen with a state kept under a larger limit.)
+            let blocking = live[live.len() - limit];
+            let retry_after = blocking.saturating_add(period).saturating_sub(now).max(1);
             let decision = Decision {
                 allowed: false,
-                retry_after: (ahead - burst_ms).div_ceil(1000),
+                retry_after,
                 remaining: 0,
                 locked: false,
             };
-            (decision, *state)
+            (decision, expired)
         }
     }
 
-    /// Takes one event at `now` if the budget allows it.
+    /// Takes one event at `now` if the window has room for it.
     pub fn acquire(&self, state: &RateState, now: u64) -> RateOutcome {
-        let (decision, state) = self.evaluate(state, now);
-        RateOutcome { decision, state }
+        let (decision, expired) = self.evaluate(state, now);
+        let mut timestamps = state.timestamps[expired..].to_vec();
+        if decision.allowed {
+            // Recording at the newest timestamp when the clock went back keeps the log in
+            // order and expires the event no sooner than recording it at `now` would.
+            let at = timestamps.last().map_or(now, |&newest| newest.max(now));
+            timestamps.push(at);
+        }
+        RateOutcome {
+            decision,
+            state: RateState { timestamps },
+        }
     }
 
-    /// Whether an event at `now` would be allowed, without taking it.
+    /// The decision [`RateLimiter::acquire`] would make at `now`, without recording anything.
     pub fn peek(&self, state: &RateState, now: u64) -> Decision {
         self.evaluate(state, now).0
     }
@@ -576,19 +663,114 @@ mod tests {
         assert!("5/15x".parse::<RateLimit>().is_err());
     }
 
+    fn take(l: &RateLimiter, s: &mut RateState, now: u64) -> Decision {
+        let o = l.acquire(s, now);
+        *s = o.state;
+        o.decision
+    }
+
     #[test]
-    fn gcra_burst_then_refill() {
+    fn window_holds_exactly_the_budget() {
         let l = RateLimiter::new(RateLimit::VERIFY).unwrap();
         let mut s = RateState::default();
-        for left in (0..5).rev() {
-            let o = l.acquire(&s, 1000);
-            assert!(o.decision.allowed);
-            assert_eq!(o.decision.remaining, left);
-            s = o.state;
+        for (at, left) in [(1000, 4), (1000, 3), (1100, 2), (1200, 1), (1300, 0)] {
+            let d = take(&l, &mut s, at);
+            assert!(d.allowed);
+            assert_eq!(d.remaining, left);
         }
-        let refused = l.acquire(&s, 1000).decision;
-        assert!(!refused.allowed);
-        assert_eq!(refused.retry_after, 180);
-        assert!(l.acquire(&s, 1180).decision.allowed);
+        assert_eq!(s.to_stored(), "mfakit:rate:v1:1000,1000,1100,1200,1300");
+        // Refused until the oldest leaves the window (at 1000 + 900), whatever the waiting.
+        let refused = take(&l, &mut s, 1500);
+        assert_eq!(
+            (refused.allowed, refused.retry_after, refused.remaining),
+            (false, 400, 0)
+        );
+        assert_eq!(l.peek(&s, 1899).retry_after, 1);
+        // Both events at 1000 leave together; GCRA would have let one through at 1180.
+        assert!(!l.peek(&s, 1180).allowed);
+        let d = take(&l, &mut s, 1900);
+        assert_eq!((d.allowed, d.remaining), (true, 1));
+        assert_eq!(s.to_stored(), "mfakit:rate:v1:1100,1200,1300,1900");
+        assert!(take(&l, &mut s, 1901).allowed);
+        // A refusal records nothing.
+        let o = l.acquire(&s, 1902);
+        assert_eq!((o.decision.allowed, o.decision.retry_after), (false, 98));
+        assert_eq!(o.state, s);
+        // Peek agrees with acquire and records nothing; at 2000 the event at 1100 is out.
+        assert_eq!(l.peek(&s, 2000), l.acquire(&s, 2000).decision);
+        assert_eq!(
+            (l.peek(&s, 2000).allowed, l.peek(&s, 2000).remaining),
+            (true, 0)
+        );
+        assert_eq!(s.to_stored(), "mfakit:rate:v1:1100,1200,1300,1900,1901");
+    }
+
+    #[test]
+    fn clock_going_back_grants_nothing() {
+        let l = RateLimiter::new(RateLimit::per(2, 60)).unwrap();
+        let mut s = RateState::default();
+        assert!(take(&l, &mut s, 1000).allowed);
+        // 10 s back: allowed (one slot left), recorded at 1000 to keep the log in order.
+        let d = take(&l, &mut s, 990);
+        assert_eq!((d.allowed, d.remaining), (true, 0));
+        assert_eq!(s.timestamps, [1000, 1000]);
+        // Far back, even before the epoch's first period: refused, no panic.
+        for now in [0, 5, 999] {
+            let d = take(&l, &mut s, now);
+            assert!(!d.allowed);
+            assert_eq!(d.retry_after, 1060 - now);
+        }
+        assert!(!l.peek(&s, 1059).allowed);
+        assert!(l.peek(&s, 1060).allowed);
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let l = RateLimiter::new(RateLimit::per(1, 366 * 86_400)).unwrap();
+        let mut s = RateState::default();
+        assert!(take(&l, &mut s, u64::MAX).allowed);
+        let d = take(&l, &mut s, u64::MAX);
+        assert!(!d.allowed && d.retry_after >= 1);
+        assert!(take(&l, &mut RateState::default(), 0).allowed);
+    }
+
+    #[test]
+    fn a_state_from_a_larger_limit_still_binds() {
+        // Five events kept under 5/15m, now read under 3/15m: the third-newest must expire.
+        let s = RateState::from_stored("mfakit:rate:v1:100,200,300,400,500").unwrap();
+        let l = RateLimiter::new(RateLimit::SETUP).unwrap();
+        let d = l.peek(&s, 600);
+        assert_eq!((d.allowed, d.retry_after), (false, 300 + 900 - 600));
+        assert!(l.peek(&s, 1200).allowed);
+        assert!(!l.peek(&s, 1199).allowed);
+    }
+
+    #[test]
+    fn limit_is_bounded() {
+        assert!(RateLimiter::new(RateLimit::per(RateLimit::MAX_LIMIT, 60)).is_ok());
+        let err = RateLimiter::new(RateLimit::per(RateLimit::MAX_LIMIT + 1, 60)).unwrap_err();
+        assert!(matches!(
+            err,
+            MfaError::InvalidParameter { name: "limit", .. }
+        ));
+        assert!("1001/1h".parse::<RateLimit>().is_err());
+    }
+
+    #[test]
+    fn rate_state_text_and_serde() {
+        for text in [
+            "mfakit:rate:v1:",
+            "mfakit:rate:v1:7",
+            "mfakit:rate:v1:1,1,2",
+        ] {
+            assert_eq!(RateState::from_stored(text).unwrap().to_stored(), text);
+        }
+        let s = RateState::from_stored("mfakit:rate:v1:3,4").unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"{"timestamps":[3,4]}"#);
+        assert_eq!(serde_json::from_str::<RateState>(&json).unwrap(), s);
+        assert!(serde_json::from_str::<RateState>(r#"{"timestamps":[4,3]}"#).is_err());
+        let many = format!("{{\"timestamps\":[{}]}}", vec!["1"; 1001].join(","));
+        assert!(serde_json::from_str::<RateState>(&many).is_err());
     }
 }

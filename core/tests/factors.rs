@@ -457,17 +457,41 @@ fn stored_state_round_trips_and_rejects() {
             "{bad}"
         );
     }
+    let too_many = format!("mfakit:rate:v1:{}", vec!["1"; 1001].join(","));
     for bad in [
         "",
-        "mfakit:rate:v1:",
+        "mfakit:rate:v1",
         "mfakit:rate:v1:+5",
+        "mfakit:rate:v1:-5",
+        "mfakit:rate:v1: 5",
+        "mfakit:rate:v1:5,",
+        "mfakit:rate:v1:,5",
+        "mfakit:rate:v1:5,,6",
+        "mfakit:rate:v1:5;6",
+        "mfakit:rate:v1:6,5",
+        "mfakit:rate:v1:0x10",
+        "mfakit:rate:v1:18446744073709551616",
         "mfakit:rate:v2:5",
+        too_many.as_str(),
     ] {
         assert_eq!(
             RateState::from_stored(bad).unwrap_err().code(),
-            "invalid_stored_value"
+            "invalid_stored_value",
+            "{bad}"
         );
     }
+    let most = format!("mfakit:rate:v1:{}", vec!["1"; 1000].join(","));
+    assert_eq!(RateState::from_stored(&most).unwrap().to_stored(), most);
+    assert_eq!(
+        RateState::from_stored("mfakit:rate:v1:").unwrap(),
+        RateState::default()
+    );
+    assert_eq!(
+        RateLimiter::new(RateLimit::per(1001, 60))
+            .unwrap_err()
+            .code(),
+        "invalid_parameter"
+    );
     assert_eq!(RateLimit::SETUP.to_string(), "3/15m");
     assert_eq!(RateLimit::per_hours(2, 1), RateLimit::DISABLE);
     assert_eq!(RateLimit::per_minutes(5, 15), RateLimit::VERIFY);
@@ -492,7 +516,7 @@ fn stepup_decisions_serialise_for_web_helpers() {
     assert_eq!(d.http_status(), 401);
     assert_eq!(
         serde_json::to_value(&d).unwrap(),
-        serde_json::json!({"decision":"refused","error":"mfa_required","methods":["totp","recovery_code"]})
+        serde_json::json!({"decision":"refused","code":"mfa_required","methods":["totp","recovery_code"]})
     );
     let fresh = AuthContext {
         amr: vec!["pwd".into(), "mfa".into()],
@@ -627,7 +651,10 @@ proptest! {
     fn rate_limit_never_exceeds_its_budget(
         limit in 1u32..8,
         period in 1u64..4000,
-        gaps in proptest::collection::vec(0u64..700, 1..120),
+        gaps in proptest::collection::vec(
+            prop_oneof![3 => 0u64..5, 2 => 0u64..700, 1 => 0u64..5000],
+            1..150,
+        ),
     ) {
         let rate = RateLimit::per(limit, period);
         let limiter = RateLimiter::new(rate).unwrap();
@@ -636,25 +663,40 @@ proptest! {
         let mut allowed = Vec::new();
         for gap in gaps {
             now += gap;
+            let d = limiter.peek(&state, now);
             let o = limiter.acquire(&state, now);
+            prop_assert_eq!(d, o.decision);
             if o.decision.allowed {
                 allowed.push(now);
+                prop_assert_eq!(o.decision.retry_after, 0);
             } else {
-                prop_assert!(o.decision.retry_after > 0);
-                prop_assert!(limiter.peek(&o.state, now + o.decision.retry_after).allowed);
+                // retry_after is exact: one second sooner is still refused.
+                let r = o.decision.retry_after;
+                prop_assert!(r >= 1);
+                prop_assert_eq!(o.decision.remaining, 0);
+                prop_assert_eq!(&o.state, &state, "a refusal records nothing");
+                prop_assert!(limiter.acquire(&state, now + r).decision.allowed);
+                prop_assert!(!limiter.acquire(&state, now + r - 1).decision.allowed);
             }
             state = o.state;
         }
-        let l = u64::from(limit);
+        // The strict bound: any `period` seconds hold at most `limit` allowed events.
+        let l = limit as usize;
         for (i, &a) in allowed.iter().enumerate() {
-            // Never more than the burst within one emission interval, never more than
-            // limit − 1 + ⌈w·limit/period⌉ within any w seconds (here w = period: 2·limit − 1,
-            // and over a long stretch the rate tends to limit per period).
-            let within = |w: u64| allowed[i..].iter().take_while(|&&b| b < a + w).count() as u64;
-            prop_assert!(within(period.div_ceil(l).max(1)) <= l);
-            for w in [period, 2 * period, 5 * period] {
-                prop_assert!(within(w) < l + (w * l).div_ceil(period));
+            let within = allowed[i..].iter().take_while(|&&b| b < a + period).count();
+            prop_assert!(within <= l, "{} events in [{}, {})", within, a, a + period);
+        }
+        // And `remaining` counts the events really left: taking that many more at the same
+        // instant succeeds, one beyond is refused.
+        let d = limiter.peek(&state, now);
+        if d.allowed {
+            let mut s = state.clone();
+            for _ in 0..=d.remaining {
+                let o = limiter.acquire(&s, now);
+                prop_assert!(o.decision.allowed);
+                s = o.state;
             }
+            prop_assert!(!limiter.peek(&s, now).allowed);
         }
         // From a fresh state, exactly `limit` pass at once.
         let mut fresh = RateState::default();
@@ -664,6 +706,38 @@ proptest! {
             fresh = o.state;
         }
         prop_assert!(!limiter.acquire(&fresh, 5).decision.allowed);
+    }
+
+    #[test]
+    fn rate_limit_survives_a_clock_going_back(
+        limit in 1u32..6,
+        period in 1u64..500,
+        steps in proptest::collection::vec(-600i64..600, 1..100),
+    ) {
+        // Events counted at the latest time seen so far: a clock going back never frees
+        // budget, so at most `limit` are allowed within any `period` of that time.
+        let limiter = RateLimiter::new(RateLimit::per(limit, period)).unwrap();
+        let mut state = RateState::default();
+        let mut now = 1_000_000u64;
+        let mut high = 0;
+        let mut allowed = Vec::new();
+        for step in steps {
+            now = now.saturating_add_signed(step);
+            high = high.max(now);
+            let o = limiter.acquire(&state, now);
+            if o.decision.allowed {
+                allowed.push(high);
+            } else {
+                prop_assert!(o.decision.retry_after >= 1);
+            }
+            state = o.state;
+            let text = state.to_stored();
+            prop_assert_eq!(RateState::from_stored(&text).unwrap(), state.clone());
+        }
+        for (i, &a) in allowed.iter().enumerate() {
+            let within = allowed[i..].iter().take_while(|&&b| b < a + period).count();
+            prop_assert!(within <= limit as usize);
+        }
     }
 
     #[test]
@@ -707,10 +781,30 @@ proptest! {
     }
 
     #[test]
-    fn attempt_state_round_trips(failures in any::<u32>(), at in any::<u64>(), tat in any::<u64>()) {
+    fn attempt_state_round_trips(failures in any::<u32>(), at in any::<u64>()) {
         let st = AttemptState { failures, last_failure_at: at };
         prop_assert_eq!(AttemptState::from_stored(&st.to_stored()).unwrap(), st);
-        let rs = RateState { tat_ms: tat };
-        prop_assert_eq!(RateState::from_stored(&rs.to_stored()).unwrap(), rs);
+    }
+
+    #[test]
+    fn rate_state_round_trips(mut times in proptest::collection::vec(any::<u64>(), 0..40)) {
+        times.sort_unstable();
+        let text = format!(
+            "mfakit:rate:v1:{}",
+            times.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+        );
+        let state = RateState::from_stored(&text).unwrap();
+        prop_assert_eq!(state.to_stored(), text.clone());
+        let json = serde_json::to_string(&state).unwrap();
+        prop_assert_eq!(serde_json::from_str::<RateState>(&json).unwrap(), state);
+        // Out of order is refused.
+        if times.first() < times.last() {
+            times.reverse();
+            let reversed = format!(
+                "mfakit:rate:v1:{}",
+                times.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+            );
+            prop_assert!(RateState::from_stored(&reversed).is_err());
+        }
     }
 }

@@ -247,3 +247,18 @@ fn uri_cases() {
         assert_eq!(err.code(), s(&case["error"]), "{}", case["note"]);
     }
 }
+
+#[test]
+fn fuzz_regressions() {
+    let doc = load("fuzz_regressions.json");
+    for case in cases(&doc, "cases") {
+        let input = s(&case["input"]);
+        let err = match s(&case["kind"]) {
+            "rate_limit" => input.parse::<mfakit_core::RateLimit>().unwrap_err(),
+            "uri" => OtpAuthUri::parse(input).unwrap_err(),
+            "base32" => Secret::from_base32(input).unwrap_err(),
+            other => panic!("unknown kind {other}"),
+        };
+        assert_eq!(err.code(), s(&case["error"]), "{}", case["note"]);
+    }
+}
