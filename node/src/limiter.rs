@@ -279,7 +279,8 @@ impl AttemptLimiter {
     }
 }
 
-/// One key's GCRA state (an IP, an endpoint, a user). Persist `toStored()`.
+/// One key's rate state (a sliding-window log: the times of the allowed events still in the
+/// window). `new RateState()` is fresh; persist `toStored()`.
 #[napi]
 pub struct RateState {
     inner: mfa::RateState,
@@ -287,21 +288,15 @@ pub struct RateState {
 
 #[napi]
 impl RateState {
-    /// A state (default: fresh); `tatMs` is the theoretical arrival time in UNIX ms.
-    #[napi(constructor, ts_args_type = "tatMs?: number | bigint")]
-    pub fn new(env: Env, tat_ms: Option<Unknown<'_>>) -> napi::Result<Self> {
-        guard(&env, || {
-            let tat_ms = match given(tat_ms)? {
-                Some(v) => integer(&env, v, "tatMs", MAX_SAFE_INTEGER)?,
-                None => 0,
-            };
-            Ok(RateState {
-                inner: mfa::RateState { tat_ms },
-            })
-        })
+    /// A fresh state (no events).
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        RateState {
+            inner: mfa::RateState::default(),
+        }
     }
 
-    /// `mfakit:rate:v1:<tatMs>`.
+    /// `mfakit:rate:v1:` then the comma-separated UNIX times still in the window.
     #[napi]
     pub fn to_stored(&self) -> String {
         self.inner.to_stored()
@@ -317,22 +312,18 @@ impl RateState {
         })
     }
 
-    /// Theoretical arrival time in UNIX milliseconds (0 for a fresh key).
-    #[napi(getter)]
-    pub fn tat_ms(&self) -> f64 {
-        self.inner.tat_ms as f64
-    }
-
-    /// `RateState(tatMs=...)`.
+    /// `RateState(mfakit:rate:v1:...)`: event times only, nothing secret.
     #[napi(js_name = "toString")]
     pub fn describe(&self) -> String {
-        format!("RateState(tatMs={})", self.inner.tat_ms)
+        format!("RateState({})", self.inner.to_stored())
     }
 }
 
 fn rate_state(env: &Env, value: Option<Unknown<'_>>) -> mfa::Result<mfa::RateState> {
     match given(value)? {
-        Some(v) => Ok(instance::<RateState>(env, v, "state", "RateState")?.inner),
+        Some(v) => Ok(instance::<RateState>(env, v, "state", "RateState")?
+            .inner
+            .clone()),
         None => Ok(mfa::RateState::default()),
     }
 }
@@ -346,8 +337,8 @@ pub struct RateOutcome {
     pub state: RateState,
 }
 
-/// A GCRA rate limiter (ITU-T I.371): a burst of up to `limit` events, replenished at a
-/// steady `limit / period`. O(1) state per key.
+/// An exact sliding-window-log rate limiter: within any `periodSecs` seconds at most `limit`
+/// events are allowed.
 #[napi]
 pub struct RateLimiter {
     inner: mfa::RateLimiter,

@@ -174,7 +174,7 @@ impl Totp {
                 "is needed for a provisioning URI (pass it to the constructor)",
             )
         })?;
-        OtpAuthUri::for_totp(&self.inner, self.issuer.as_deref(), account).to_uri()
+        OtpAuthUri::for_totp(&self.inner, self.issuer.as_deref(), account)?.to_uri()
     }
 
     fn params(

@@ -44,6 +44,7 @@ test('typed errors for bad configuration', () => {
   assert.equal(codeOf(() => Totp.enroll({ account: 'a', profile: 'lax' })), 'invalid_parameter')
   assert.equal(codeOf(() => OtpAuthUri.parse('http://example.com')), 'invalid_uri')
   assert.equal(codeOf(() => new Totp({ secret: SECRET }).provisioningUri()), 'invalid_parameter')
+  assert.equal(codeOf(() => new Totp({ secret: SECRET, account: 'a', t0: 100 }).provisioningUri()), 'invalid_parameter')
   assert.equal(codeOf(() => qrSvg('x'.repeat(5000))), 'qr_too_large')
   assert.equal(codeOf(() => totp.qrPng(0)), 'invalid_parameter')
   assert.equal(codeOf(() => randomSecret(100)), 'invalid_parameter')

@@ -15,7 +15,7 @@ const count = (file, n) => (counts[file] = (counts[file] || 0) + n)
 test.after(() => console.log('# vector cases per file: ' + JSON.stringify(counts)))
 
 const HANDLED = [
-  'base32.json', 'bruteforce.json', 'challenge.json', 'config_errors.json', 'hotp.json', 'limiter.json',
+  'base32.json', 'bruteforce.json', 'challenge.json', 'config_errors.json', 'fuzz_regressions.json', 'hotp.json', 'limiter.json',
   'masking.json', 'recovery.json', 'sealed.json', 'totp.json', 'uri.json', 'verify.json',
 ]
 
@@ -296,7 +296,7 @@ test('challenge.json: email/SMS challenge verdicts and stored state', () => {
   count('challenge.json', cases.length)
 })
 
-test('limiter.json: GCRA rate limiter and attempt limiter event by event', () => {
+test('limiter.json: sliding-window rate limiter and attempt limiter event by event', () => {
   const { cases } = vectors('limiter.json')
   let events = 0
   for (const c of cases) {
@@ -337,4 +337,24 @@ test('limiter.json: GCRA rate limiter and attempt limiter event by event', () =>
   }
   count('limiter.json', cases.length)
   assert.ok(events > 10)
+})
+
+test('fuzz_regressions.json: inputs that once crashed a parser are typed errors', () => {
+  const { cases } = vectors('fuzz_regressions.json')
+  const parsers = {
+    rate_limit: (input) => new RateLimiter(input),
+    rate_state: (input) => RateState.fromStored(input),
+    attempt_state: (input) => AttemptState.fromStored(input),
+    recovery_set: (input) => RecoveryCodeSet.fromStored(input),
+    challenge: (input) => OtpChallenge.fromStored(input),
+    sealed: (input) => sealedKeyId(input),
+    uri: (input) => OtpAuthUri.parse(input),
+    base32: (input) => decodeSecret(input),
+  }
+  for (const c of cases) {
+    const parse = parsers[c.kind]
+    assert.ok(parse, `no Node parser for fuzz kind ${c.kind}`)
+    assert.equal(code(() => parse(c.input)), c.error, c.note)
+  }
+  count('fuzz_regressions.json', cases.length)
 })
