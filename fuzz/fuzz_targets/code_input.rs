@@ -25,6 +25,6 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(totp.generate_step(m.step), code.replace([' ', '\t'], ""));
     }
     let hotp = Hotp::new(secret, algorithm, digits).expect("valid params");
-    let _ = hotp.verify(code, time, u32::from(data[8]));
-    let _ = hotp.resync(code, code, time, u32::from(data[9]));
+    let _ = hotp.verify(code, time, u32::from(data[8] % 16));
+    let _ = hotp.resync(code, code, time, u32::from(data[9] % 16));
 });

@@ -1,7 +1,7 @@
 'use strict'
 // Express helper (`mfakit/express`): `requireMfa(...)` middleware that lets a request through
 // when mfakit's step-up decision allows it, and otherwise answers 401/403 with the same JSON
-// body as the Python helpers: { code, error, methods, max_age? }. The decision is the core's
+// body as the Python helpers: { code, methods, max_age? }. The decision is the core's
 // (StepUp.decide); this file only reads the context and writes the response.
 
 const { StepUp, MfaError } = require('./index.js')

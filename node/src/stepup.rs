@@ -52,14 +52,12 @@ pub struct AuthContext<'a> {
 }
 
 /// The JSON body of a refusal, the same in every mfakit web helper:
-/// `{ code, error, methods, max_age? }` (`error` repeats `code`).
+/// `{ code, methods, max_age? }`.
 #[napi(object, object_from_js = false)]
 pub struct RefusalBody {
     /// `mfa_setup_required`, `mfa_required` or `mfa_stale`.
     #[napi(ts_type = "'mfa_setup_required' | 'mfa_required' | 'mfa_stale'")]
     pub code: String,
-    /// The same as `code`.
-    pub error: String,
     /// Methods the user can use: the enrolled ones, or those offered for setup.
     pub methods: Vec<String>,
     /// For `mfa_stale`: the maximum age in seconds for this operation.
@@ -179,7 +177,6 @@ impl StepUp {
                         methods: r.methods.clone(),
                         max_age,
                         body: Some(RefusalBody {
-                            error: code.clone(),
                             code,
                             methods: r.methods.clone(),
                             max_age,

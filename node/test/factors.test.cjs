@@ -128,7 +128,7 @@ test('step-up decisions with the core policy', () => {
   assert.equal(stepUp.decide(fresh, 'payment', { now }).allowed, true)
   const stale = stepUp.decide({ ...fresh, mfaVerifiedAt: new Date((now - 301) * 1000) }, 'payment', { now })
   assert.deepEqual([stale.code, stale.httpStatus, stale.maxAge], ['mfa_stale', 401, 300])
-  assert.deepEqual(stale.body, { code: 'mfa_stale', error: 'mfa_stale', methods: ['totp'], max_age: 300 })
+  assert.deepEqual(stale.body, { code: 'mfa_stale', methods: ['totp'], max_age: 300 })
   assert.equal(stepUp.decide({ enrolledMethods: ['totp'], amr: ['pwd'] }).code, 'mfa_required')
   const setup = stepUp.decide({})
   assert.deepEqual([setup.code, setup.httpStatus, setup.methods], ['mfa_setup_required', 403, ['totp', 'recovery_code']])
