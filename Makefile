@@ -10,13 +10,13 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SUBDIRS := $(wildcard python node bindings)
 
-.PHONY: demo test test-rust lint fmt bench $(addprefix test-,$(SUBDIRS))
+.PHONY: demo test test-rust lint fmt bench fuzz $(addprefix test-,$(SUBDIRS))
 
 demo:
 	$(CARGO) build --release -p mfakit-cli
 	./scripts/demo.sh $(CARGO_TARGET_DIR)/release/mfakit
 
-test: test-rust $(addprefix test-,$(SUBDIRS))
+test: lint test-rust $(addprefix test-,$(SUBDIRS))
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -34,3 +34,14 @@ fmt:
 
 bench:
 	$(CARGO) bench -p mfakit-core
+
+# Coverage-guided fuzzing of every parser (cargo fuzz + libFuzzer, nightly toolchain).
+# FUZZ_SECONDS bounds each target; libFuzzer's "Done N runs" line gives the executions.
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	set -o pipefail; cd fuzz && for t in $$(cargo +nightly fuzz list); do \
+	  mkdir -p corpus/$$t; \
+	  cargo +nightly fuzz run $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 \
+	    | grep -E "^(Done|==|SUMMARY|stat::number_of_executed_units)" | sed "s/^/[$$t] /" || exit 1; \
+	done

@@ -1,5 +1,7 @@
 //! Property tests: verification windows, base32 tolerance and otpauth URI round trips.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use mfakit_core::{Algorithm, OtpAuthUri, OtpKind, Secret, Totp, TotpParams, Window};
 use proptest::prelude::*;
 

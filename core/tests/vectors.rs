@@ -1,6 +1,8 @@
 //! Runs every OTP file in tests/vectors/ (shared with the Python, Node and Kotlin tests),
 //! and after each known answer flips one bit of the input and checks that verification fails.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::PathBuf;
 
 use mfakit_core::{Algorithm, Hotp, OtpAuthUri, OtpKind, Secret, Totp, TotpParams, Window};
@@ -242,6 +244,21 @@ fn uri_cases() {
     }
     for case in cases(&doc, "build_errors") {
         let err = uri_from_fields(&case["fields"]).to_uri().unwrap_err();
+        assert_eq!(err.code(), s(&case["error"]), "{}", case["note"]);
+    }
+}
+
+#[test]
+fn fuzz_regressions() {
+    let doc = load("fuzz_regressions.json");
+    for case in cases(&doc, "cases") {
+        let input = s(&case["input"]);
+        let err = match s(&case["kind"]) {
+            "rate_limit" => input.parse::<mfakit_core::RateLimit>().unwrap_err(),
+            "uri" => OtpAuthUri::parse(input).unwrap_err(),
+            "base32" => Secret::from_base32(input).unwrap_err(),
+            other => panic!("unknown kind {other}"),
+        };
         assert_eq!(err.code(), s(&case["error"]), "{}", case["note"]);
     }
 }
