@@ -57,8 +57,7 @@ class ErrorTest {
         assertEquals("invalid_parameter", e.code())
         assertEquals("digits", e.name)
         assertEquals("invalid parameter `digits`: must be between 6 and 10", e.describe())
-        assertTrue(e.message!!.contains("between 6 and 10"))
-        assertTrue(e is Exception)
+        assertTrue(e.message.contains("between 6 and 10"), e.message)
 
         val p = assertThrows<MfaException.IncompatibleProfile> {
             Totp.newEnrolment(Secret.generate(), TotpParams(algorithm = Algorithm.SHA256))
