@@ -176,7 +176,7 @@ fn enroll(args: &EnrollArgs) -> Result<Outcome, CliError> {
         ..TotpParams::default()
     };
     let totp = Totp::new_enrolment(Secret::generate(), params, profile)?;
-    let uri = OtpAuthUri::for_totp(&totp, Some(&args.issuer), &args.account).to_uri()?;
+    let uri = OtpAuthUri::for_totp(&totp, Some(&args.issuer), &args.account)?.to_uri()?;
     let qr = qr::terminal(&uri)?;
     let now = unix_now();
     let code = totp.generate_at(now)?;

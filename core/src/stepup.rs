@@ -204,11 +204,11 @@ impl fmt::Display for RefusalReason {
 }
 
 /// A refused step-up: serialises as the JSON body the web helpers send, for example
-/// `{"error":"mfa_stale","methods":["totp"],"max_age":300}`.
+/// `{"code":"mfa_stale","methods":["totp"],"max_age":300}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepUpRefusal {
     /// The machine code.
-    #[serde(rename = "error")]
+    #[serde(rename = "code")]
     pub reason: RefusalReason,
     /// Methods the user can use: the enrolled ones, or those offered for setup.
     pub methods: Vec<String>,
@@ -353,7 +353,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(r).unwrap(),
-            r#"{"error":"mfa_stale","methods":["totp"],"max_age":300}"#
+            r#"{"code":"mfa_stale","methods":["totp"],"max_age":300}"#
         );
         assert!(s
             .decide(&ctx(), &OperationClass::Payment, 1200)

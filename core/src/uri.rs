@@ -52,17 +52,25 @@ pub struct OtpAuthUri {
 }
 
 impl OtpAuthUri {
-    /// A TOTP URI for `totp`, labelled `issuer:account`.
-    pub fn for_totp(totp: &Totp, issuer: Option<&str>, account: &str) -> OtpAuthUri {
+    /// A TOTP URI for `totp`, labelled `issuer:account`. A TOTP with a non-zero T0 cannot be
+    /// described by an otpauth URI (apps assume T0 = 0) and is an
+    /// [`MfaError::InvalidParameter`].
+    pub fn for_totp(totp: &Totp, issuer: Option<&str>, account: &str) -> Result<OtpAuthUri> {
         let p = totp.params();
-        OtpAuthUri {
+        if p.t0 != 0 {
+            return Err(MfaError::param(
+                "t0",
+                "a non-zero T0 cannot be expressed in an otpauth URI",
+            ));
+        }
+        Ok(OtpAuthUri {
             kind: OtpKind::Totp { period: p.period },
             secret: totp.secret().clone(),
             issuer: issuer.map(str::to_owned),
             account: account.to_owned(),
             algorithm: p.algorithm,
             digits: p.digits,
-        }
+        })
     }
 
     /// An HOTP URI for `hotp` starting at `counter`.

@@ -516,7 +516,7 @@ fn stepup_decisions_serialise_for_web_helpers() {
     assert_eq!(d.http_status(), 401);
     assert_eq!(
         serde_json::to_value(&d).unwrap(),
-        serde_json::json!({"decision":"refused","error":"mfa_required","methods":["totp","recovery_code"]})
+        serde_json::json!({"decision":"refused","code":"mfa_required","methods":["totp","recovery_code"]})
     );
     let fresh = AuthContext {
         amr: vec!["pwd".into(), "mfa".into()],

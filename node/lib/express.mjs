@@ -1,0 +1,2 @@
+// ESM entry of `mfakit/express`.
+export { requireMfa } from './express.js'

@@ -1,0 +1,90 @@
+'use strict'
+// Entry point of the npm package `mfakit` (CommonJS; index.mjs re-exports it for ESM).
+//
+// Everything is implemented in Rust (`node/src/`) and loaded through the loader napi-rs
+// generates (`native/index.js`). This file only adds what a Rust addon cannot declare:
+// the `MfaError` class that every thrown error is an instance of, and `util.inspect`
+// output that never shows a secret.
+
+const { inspect } = require('node:util')
+const native = require('../native/index.js')
+
+/**
+ * Every error mfakit throws. `code` is stable and the same in every mfakit language:
+ * `invalid_secret`, `invalid_parameter`, `incompatible_profile`, `invalid_uri`,
+ * `invalid_stored_value`, `unknown_key`, `unseal_failed`, `rate_limited`, `qr_too_large`,
+ * `internal`. A wrong code is never an error: verification returns `null`.
+ */
+class MfaError extends Error {
+  constructor(message, code) {
+    super(message)
+    this.code = code
+  }
+
+  get name() {
+    return 'MfaError'
+  }
+}
+
+/** The codes `MfaError#code` can take. */
+MfaError.CODES = Object.freeze(native.errorCodes())
+
+// The native side constructs its errors with this class (see node/src/error.rs), and its
+// `{ step, drift }` results with this literal, which V8 builds far faster than property-by-
+// property creation through N-API (see node/src/otp.rs).
+native.__registerErrorClass(MfaError)
+native.__registerMatchFactory((step, drift) => ({ step, drift }))
+
+// Objects holding a secret (and the others, for a consistent look) show their redacted
+// `toString()` when logged.
+const DESCRIBED = [
+  'Totp', 'Hotp', 'OtpAuthUri', 'RecoveryCodeSet', 'NewRecoveryCodes', 'ChallengeKey',
+  'OtpChallenge', 'IssuedChallenge', 'Decision', 'AttemptState', 'RateState',
+  'RateLimiter', 'SealingKey', 'Keyring',
+]
+for (const cls of DESCRIBED.map((name) => native[name])) {
+  Object.defineProperty(cls.prototype, inspect.custom, {
+    value: function inspectRedacted() {
+      return this.toString()
+    },
+  })
+}
+
+exports.MfaError = MfaError
+// OTP
+exports.Totp = native.Totp
+exports.Hotp = native.Hotp
+exports.OtpAuthUri = native.OtpAuthUri
+exports.randomSecret = native.randomSecret
+exports.decodeSecret = native.decodeSecret
+exports.encodeSecret = native.encodeSecret
+exports.qrSvg = native.qrSvg
+exports.qrPng = native.qrPng
+exports.qrTerminal = native.qrTerminal
+// Recovery codes
+exports.RecoveryCodeSet = native.RecoveryCodeSet
+exports.NewRecoveryCodes = native.NewRecoveryCodes
+exports.normalizeRecoveryCode = native.normalizeRecoveryCode
+// Email / SMS challenges
+exports.ChallengeKey = native.ChallengeKey
+exports.OtpChallenge = native.OtpChallenge
+exports.IssuedChallenge = native.IssuedChallenge
+exports.maskEmail = native.maskEmail
+exports.maskPhone = native.maskPhone
+// Attempt and rate limiting, brute-force bound
+exports.AttemptLimiter = native.AttemptLimiter
+exports.AttemptState = native.AttemptState
+exports.Decision = native.Decision
+exports.RateLimiter = native.RateLimiter
+exports.RateState = native.RateState
+exports.maxAttackerGuesses = native.maxAttackerGuesses
+exports.attackerSuccessProbability = native.attackerSuccessProbability
+// Step-up
+exports.StepUp = native.StepUp
+// Sealed secrets
+exports.SealingKey = native.SealingKey
+exports.Keyring = native.Keyring
+exports.sealedKeyId = native.sealedKeyId
+// Test-only: panics inside Rust (sync and on the thread pool) become MfaError code `internal`.
+exports.__debugPanic = native.__debugPanic
+exports.__debugPanicAsync = native.__debugPanicAsync

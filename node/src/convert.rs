@@ -1,0 +1,282 @@
+//! JavaScript values in, core values out: times, counters, small integers, strings, bytes and
+//! options objects. Not a core module: the conversions every adapter shares.
+//!
+//! Arguments that users fill from forms or config files arrive as `Unknown` and are checked
+//! here, so that a wrong type or an absurd number is an `MfaError` with code
+//! `invalid_parameter` naming the option, like every other error of the package, instead of
+//! a napi conversion error.
+
+use mfakit_core::{Algorithm, MfaError, Result, Window};
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, Unknown};
+use napi::{Env, JsValue, ValueType};
+
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`). Counters and
+/// steps above it could not come back to JavaScript unchanged, so they are refused.
+pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> MfaError {
+    MfaError::InvalidParameter {
+        name,
+        reason: reason.into(),
+    }
+}
+
+fn value_type(value: &Unknown<'_>, name: &'static str) -> Result<ValueType> {
+    value
+        .get_type()
+        .map_err(|_| invalid(name, "could not be read"))
+}
+
+/// `undefined` and `null` both mean "not given".
+pub(crate) fn given<'a>(value: Option<Unknown<'a>>) -> Result<Option<Unknown<'a>>> {
+    match value {
+        None => Ok(None),
+        Some(v) => match value_type(&v, "argument")? {
+            ValueType::Undefined | ValueType::Null => Ok(None),
+            _ => Ok(Some(v)),
+        },
+    }
+}
+
+/// An options object (or nothing) converted to the `#[napi(object)]` struct `T`.
+pub(crate) fn options<T: FromNapiValue>(
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+) -> Result<Option<T>> {
+    let Some(value) = given(value)? else {
+        return Ok(None);
+    };
+    if value_type(&value, name)? != ValueType::Object {
+        return Err(invalid(name, "must be an object"));
+    }
+    // napi's reason names the field ("Missing field `account`"); it never holds a value.
+    T::from_unknown(value)
+        .map(Some)
+        .map_err(|e| invalid(name, e.reason.clone()))
+}
+
+pub(crate) fn string(value: Unknown<'_>, name: &'static str) -> Result<String> {
+    if value_type(&value, name)? != ValueType::String {
+        return Err(invalid(name, "must be a string"));
+    }
+    String::from_unknown(value).map_err(|_| invalid(name, "must be a string"))
+}
+
+pub(crate) fn opt_string(value: Option<Unknown<'_>>, name: &'static str) -> Result<Option<String>> {
+    given(value)?.map(|v| string(v, name)).transpose()
+}
+
+/// A non-negative integer up to `max` (at most 2^53 - 1), from a number or a bigint.
+pub(crate) fn integer(env: &Env, value: Unknown<'_>, name: &'static str, max: u64) -> Result<u64> {
+    let f = match value_type(&value, name)? {
+        ValueType::Number => {
+            f64::from_unknown(value).map_err(|_| invalid(name, "must be a number"))?
+        }
+        // N-API 4 (napi's default feature set) names every `typeof` but "bigint". `Number(b)`
+        // is exact up to 2^53, and anything larger is refused below.
+        ValueType::Unknown => {
+            bigint_to_f64(env, value).map_err(|_| invalid(name, "must be a number or a bigint"))?
+        }
+        _ => return Err(invalid(name, "must be a number or a bigint")),
+    };
+    if !(f.is_finite() && f.fract() == 0.0 && f >= 0.0) {
+        return Err(invalid(name, "must be a non-negative integer"));
+    }
+    if f > max as f64 {
+        return Err(invalid(name, format!("must be at most {max}")));
+    }
+    // Finite, integral, within 0..=max where max < 2^53: exact.
+    Ok(f as u64)
+}
+
+fn bigint_to_f64(env: &Env, value: Unknown<'_>) -> napi::Result<f64> {
+    let number: Function<'_, Unknown<'_>, f64> = env.get_global()?.get_named_property("Number")?;
+    number.call(value)
+}
+
+pub(crate) fn opt_integer(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+    max: u64,
+) -> Result<Option<u64>> {
+    given(value)?
+        .map(|v| integer(env, v, name, max))
+        .transpose()
+}
+
+/// A small count (digits, window steps, look-ahead, bits): an integer that fits `u32`.
+/// Range checks beyond that are the core's.
+pub(crate) fn opt_u32(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+) -> Result<Option<u32>> {
+    // At most `u32::MAX`, so the cast below is exact.
+    Ok(opt_integer(env, value, name, u64::from(u32::MAX))?.map(|n| n as u32))
+}
+
+/// A moment: a `Date`, or UNIX seconds as a number (fractions are truncated, so
+/// `Date.now() / 1000` works) or a bigint.
+pub(crate) fn time(env: &Env, value: Unknown<'_>) -> Result<u64> {
+    const NAME: &str = "time";
+    match value_type(&value, NAME)? {
+        ValueType::Number => {
+            let f = f64::from_unknown(value).map_err(|_| invalid(NAME, "must be a number"))?;
+            seconds(f)
+        }
+        ValueType::Unknown => integer(env, value, NAME, MAX_SAFE_INTEGER),
+        ValueType::Object if is_date(env, &value)? => {
+            // A Date's primitive value is its time in milliseconds (NaN when invalid).
+            let ms = value
+                .coerce_to_number()
+                .and_then(|n| n.get_double())
+                .map_err(|_| invalid(NAME, "is not a valid Date"))?;
+            seconds(ms / 1000.0)
+        }
+        _ => Err(invalid(
+            NAME,
+            "must be a Date, UNIX seconds (number) or a bigint",
+        )),
+    }
+}
+
+fn seconds(f: f64) -> Result<u64> {
+    if !f.is_finite() || f < 0.0 {
+        return Err(invalid(
+            "time",
+            "must be a finite time at or after 1970-01-01",
+        ));
+    }
+    if f > MAX_SAFE_INTEGER as f64 {
+        return Err(invalid("time", "is too far in the future"));
+    }
+    // Finite, non-negative and below 2^53: truncation is exact and intended.
+    Ok(f.trunc() as u64)
+}
+
+fn is_date(env: &Env, value: &Unknown<'_>) -> Result<bool> {
+    // `napi_is_date` needs N-API 5; `instanceof Date` works with the default N-API 4 feature.
+    let check = || -> napi::Result<bool> {
+        let date: Function<'_> = env.get_global()?.get_named_property("Date")?;
+        let object = Object::from_unknown(*value)?;
+        object.instanceof(date)
+    };
+    check().map_err(|_| invalid("time", "could not be read"))
+}
+
+/// `time` if given, else the system clock.
+pub(crate) fn time_or_now(env: &Env, value: Option<Unknown<'_>>) -> Result<u64> {
+    match given(value)? {
+        Some(v) => time(env, v),
+        None => Ok(mfakit_core::unix_now()),
+    }
+}
+
+/// A TOTP window: a number of steps either side, or `{ behind, ahead }`.
+pub(crate) fn window(env: &Env, value: Option<Unknown<'_>>) -> Result<Window> {
+    let Some(value) = given(value)? else {
+        return Ok(Window::default());
+    };
+    if value_type(&value, "window")? == ValueType::Object {
+        let object =
+            Object::from_unknown(value).map_err(|_| invalid("window", "must be an object"))?;
+        let side = |key: &str, name: &'static str| -> Result<u32> {
+            let v: Option<Unknown<'_>> = object
+                .get(key)
+                .map_err(|_| invalid(name, "could not be read"))?;
+            Ok(opt_u32(env, v, name)?.unwrap_or(0))
+        };
+        return Ok(Window {
+            behind: side("behind", "window.behind")?,
+            ahead: side("ahead", "window.ahead")?,
+        });
+    }
+    let steps = opt_u32(env, Some(value), "window")?.unwrap_or(1);
+    Ok(Window::symmetric(steps))
+}
+
+pub(crate) fn algorithm(value: Option<Unknown<'_>>) -> Result<Algorithm> {
+    match opt_string(value, "algorithm")? {
+        Some(text) => text.parse(),
+        None => Ok(Algorithm::default()),
+    }
+}
+
+/// A non-negative integer up to `max` from a number already typed by napi (fields of
+/// non-secret options objects).
+pub(crate) fn uint(value: f64, name: &'static str, max: u64) -> Result<u64> {
+    if !(value.is_finite() && value.fract() == 0.0 && value >= 0.0) {
+        return Err(invalid(name, "must be a non-negative integer"));
+    }
+    if value > max as f64 {
+        return Err(invalid(name, format!("must be at most {max}")));
+    }
+    // Finite, integral, within 0..=max where max < 2^53: exact.
+    Ok(value as u64)
+}
+
+pub(crate) fn opt_uint(value: Option<f64>, name: &'static str, max: u64) -> Result<Option<u64>> {
+    value.map(|v| uint(v, name, max)).transpose()
+}
+
+pub(crate) fn opt_uint32(value: Option<f64>, name: &'static str) -> Result<Option<u32>> {
+    // At most `u32::MAX`, so the cast is exact.
+    Ok(opt_uint(value, name, u64::from(u32::MAX))?.map(|v| v as u32))
+}
+
+/// Bytes: a `Buffer`/`Uint8Array`, or text taken as UTF-8 (for associated data and
+/// plaintexts).
+pub(crate) fn bytes(
+    value: Option<Unknown<'_>>,
+    name: &'static str,
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let Some(value) = given(value)? else {
+        return Ok(zeroize::Zeroizing::new(Vec::new()));
+    };
+    match value_type(&value, name)? {
+        ValueType::String => Ok(zeroize::Zeroizing::new(
+            String::from_unknown(value)
+                .map_err(|_| invalid(name, "must be a string"))?
+                .into_bytes(),
+        )),
+        ValueType::Object if value.is_typedarray().unwrap_or(false) => Ok(zeroize::Zeroizing::new(
+            <&[u8]>::from_unknown(value)
+                .map_err(|_| invalid(name, "must be a Uint8Array"))?
+                .to_vec(),
+        )),
+        _ => Err(invalid(name, "must be a Buffer, a Uint8Array or a string")),
+    }
+}
+
+/// An instance of the napi class `T`, checked with `instanceof` first (napi's unwrap alone
+/// does not check which class it unwraps).
+pub(crate) fn instance<'a, T>(
+    env: &Env,
+    value: Unknown<'a>,
+    name: &'static str,
+    class: &str,
+) -> Result<napi::bindgen_prelude::ClassInstance<'a, T>>
+where
+    T: napi::bindgen_prelude::JavaScriptClassExt + 'a,
+{
+    let wrong = || invalid(name, format!("must be a {class}"));
+    if value_type(&value, name)? != ValueType::Object
+        || !T::instance_of(env, &value).unwrap_or(false)
+    {
+        return Err(wrong());
+    }
+    napi::bindgen_prelude::ClassInstance::<T>::from_unknown(value).map_err(|_| wrong())
+}
+
+/// Raw key bytes: a `Buffer` or `Uint8Array` only (text is refused, so that a base64 or hex
+/// string is never taken for the key itself).
+pub(crate) fn key_bytes(
+    value: Unknown<'_>,
+    name: &'static str,
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    if !value.is_typedarray().unwrap_or(false) {
+        return Err(invalid(name, "must be a Buffer or Uint8Array"));
+    }
+    bytes(Some(value), name)
+}
