@@ -77,14 +77,21 @@ impl OtpAuthUri {
         guard(|| Ok(Arc::new(OtpAuthUri(mfa::OtpAuthUri::parse(&uri)?))))
     }
 
-    /// The URI for enrolling `totp`, labelled `issuer:account`.
+    /// The URI for enrolling `totp`, labelled `issuer:account`; `invalid_parameter` for a
+    /// non-zero T0, which the URI format cannot express.
     #[uniffi::constructor(default(issuer = None))]
-    pub fn for_totp(totp: Arc<Totp>, account: String, issuer: Option<String>) -> Arc<OtpAuthUri> {
-        Arc::new(OtpAuthUri(mfa::OtpAuthUri::for_totp(
-            &totp.0,
-            issuer.as_deref(),
-            &account,
-        )))
+    pub fn for_totp(
+        totp: Arc<Totp>,
+        account: String,
+        issuer: Option<String>,
+    ) -> Result<Arc<OtpAuthUri>, MfaError> {
+        guard(|| {
+            Ok(Arc::new(OtpAuthUri(mfa::OtpAuthUri::for_totp(
+                &totp.0,
+                issuer.as_deref(),
+                &account,
+            )?)))
+        })
     }
 
     /// The URI for enrolling `hotp`, starting at `counter`.

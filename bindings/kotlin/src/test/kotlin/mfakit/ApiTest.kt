@@ -75,6 +75,9 @@ class ApiTest {
         assertEquals(8, OtpAuthUri.parse(hotpUri.toUri()).hotp().digits())
         assertEquals("invalid_uri", assertThrows<MfaException> { hotpUri.totp() }.code())
         assertEquals("invalid_uri", assertThrows<MfaException> { uri.hotp() }.code())
+        // A non-zero T0 cannot be written into an otpauth URI.
+        val shifted = Totp(Secret.generate(), TotpParams(t0 = 100))
+        assertEquals("invalid_parameter", assertThrows<MfaException> { OtpAuthUri.forTotp(shifted, "bob") }.code())
     }
 
     @Test
