@@ -78,10 +78,11 @@ impl ChallengeKey {
         })
     }
 
-    /// A new random 256-bit key from the OS CSPRNG.
+    /// A new random 256-bit key from the OS CSPRNG (`internal` only if the OS has no
+    /// randomness).
     #[uniffi::constructor]
-    pub fn generate() -> Arc<ChallengeKey> {
-        Arc::new(ChallengeKey(mfa::ChallengeKey::generate()))
+    pub fn generate() -> Result<Arc<ChallengeKey>, MfaError> {
+        guard(|| Ok(Arc::new(ChallengeKey(mfa::ChallengeKey::generate()))))
     }
 }
 

@@ -33,10 +33,10 @@ impl SealingKey {
         guard(|| Ok(Arc::new(SealingKey(mfa::SealingKey::from_base64(&text)?))))
     }
 
-    /// A new random key from the OS CSPRNG.
+    /// A new random key from the OS CSPRNG (`internal` only if the OS has no randomness).
     #[uniffi::constructor]
-    pub fn generate() -> Arc<SealingKey> {
-        Arc::new(SealingKey(mfa::SealingKey::generate()))
+    pub fn generate() -> Result<Arc<SealingKey>, MfaError> {
+        guard(|| Ok(Arc::new(SealingKey(mfa::SealingKey::generate()))))
     }
 
     /// The key as unpadded base64url, for a secret store.

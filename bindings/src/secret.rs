@@ -24,9 +24,10 @@ impl fmt::Debug for Secret {
 #[uniffi::export]
 impl Secret {
     /// A new random 160-bit secret from the OS CSPRNG (the size RFC 4226 section 4 recommends).
+    /// Throws (`internal`) only if the OS has no randomness to give.
     #[uniffi::constructor]
-    pub fn generate() -> Arc<Secret> {
-        Arc::new(Secret(mfa::Secret::generate()))
+    pub fn generate() -> Result<Arc<Secret>, MfaError> {
+        guard(|| Ok(Arc::new(Secret(mfa::Secret::generate()))))
     }
 
     /// A new random secret of `bits` bits: a multiple of 8, 128 to 8192.
