@@ -273,15 +273,22 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &s[prefix.len()..])
 }
 
+/// Percent-decodes a label or parameter value. Every intermediate copy is wiped, since one of
+/// these values is the secret.
 fn decode(text: &str, plus_is_space: bool, what: &str) -> Result<String> {
-    let text = if plus_is_space {
+    let spaced = zeroize::Zeroizing::new(if plus_is_space {
         text.replace('+', " ")
     } else {
         text.to_owned()
-    };
-    let bytes: Vec<u8> = percent_decode_str(&text).collect();
-    String::from_utf8(bytes)
-        .map_err(|_| MfaError::uri(format!("{what} is not valid UTF-8 after percent-decoding")))
+    });
+    // Decoding never lengthens the text, so this buffer is never reallocated (which would
+    // free a partial, unwiped copy).
+    let mut bytes = Vec::with_capacity(spaced.len());
+    bytes.extend(percent_decode_str(&spaced));
+    String::from_utf8(bytes).map_err(|e| {
+        drop(zeroize::Zeroizing::new(e.into_bytes()));
+        MfaError::uri(format!("{what} is not valid UTF-8 after percent-decoding"))
+    })
 }
 
 fn parse_number(text: &str, name: &str) -> Result<u64> {
