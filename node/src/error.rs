@@ -107,6 +107,41 @@ pub fn debug_panic(env: Env) -> napi::Result<()> {
     })
 }
 
+/// At most one CPU-bound task per core but one runs at a time, so that the event loop's thread
+/// keeps a core: libuv's pool has 4 threads, and on a 2-core machine 4 argon2 evaluations at
+/// once pushed the loop's p99 lag past 10 ms. Waiting tasks sleep on the pool thread they
+/// would occupy anyway.
+struct CpuPermit;
+
+static RUNNING: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+static RELEASED: std::sync::Condvar = std::sync::Condvar::new();
+
+impl CpuPermit {
+    fn limit() -> usize {
+        static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *LIMIT.get_or_init(|| {
+            std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+        })
+    }
+
+    fn acquire() -> CpuPermit {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        while *running >= Self::limit() {
+            running = RELEASED.wait(running).unwrap_or_else(|e| e.into_inner());
+        }
+        *running += 1;
+        CpuPermit
+    }
+}
+
+impl Drop for CpuPermit {
+    fn drop(&mut self) {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        *running = running.saturating_sub(1);
+        RELEASED.notify_one();
+    }
+}
+
 /// Slow core work (argon2id) for the libuv thread pool, behind a promise.
 ///
 /// napi's `AsyncTask` turns an error from `compute` into a generic one, losing the code, so
@@ -139,6 +174,7 @@ impl<T: Send + 'static, J: ToNapiValue + TypeName> Task for Work<T, J> {
         let Some(job) = self.job.take() else {
             return Err(napi::Error::from_reason("mfakit task ran twice"));
         };
+        let _permit = CpuPermit::acquire();
         let failed = match catch_unwind(AssertUnwindSafe(job)) {
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(err)) => err,
