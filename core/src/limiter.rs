@@ -316,9 +316,9 @@ impl fmt::Display for RateLimit {
     /// `5/15m`, `2/1h`, `10/90s`: the form [`RateLimit::from_str`] reads.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.period_secs;
-        if p % 3600 == 0 {
+        if p.is_multiple_of(3600) {
             write!(f, "{}/{}h", self.limit, p / 3600)
-        } else if p % 60 == 0 {
+        } else if p.is_multiple_of(60) {
             write!(f, "{}/{}m", self.limit, p / 60)
         } else {
             write!(f, "{}/{}s", self.limit, p)

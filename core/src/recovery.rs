@@ -42,7 +42,8 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use argon2::{Algorithm, Argon2, Block, Params, Version};
+use argon2_rust::params::{Memory, TagLen};
+use argon2_rust::{Algorithm, Argon2, Hasher, Params, Version};
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
@@ -69,11 +70,12 @@ const PREFIX: &str = "mfakit:recovery:v1:argon2id:";
 const MAX_KEPT_MEMORY_KIB: u32 = 64 * 1024;
 
 thread_local! {
-    /// Argon2 working memory reused by every evaluation on this thread: allocating, zero-filling
-    /// and freeing 19 MiB for each check cost about a third of the check (measured beside a
-    /// reused buffer). The blocks are wiped after every evaluation, so what stays allocated
-    /// (at most [`MAX_KEPT_MEMORY_KIB`] per thread that checked a code) holds nothing.
-    static ARGON2_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+    /// The argon2 engine with its working memory, reused by every evaluation on this thread:
+    /// allocating, zero-filling and freeing 19 MiB for each check cost about a third of the
+    /// check (measured beside a reused buffer). The engine wipes the memory when each
+    /// evaluation returns, so what stays allocated (at most [`MAX_KEPT_MEMORY_KIB`] per thread
+    /// that checked a code) holds nothing.
+    static ARGON2_HASHER: RefCell<Option<Hasher>> = const { RefCell::new(None) };
 }
 
 /// argon2id cost parameters for recovery codes (RFC 9106 section 3.1).
@@ -123,39 +125,35 @@ impl RecoveryParams {
         Ok(())
     }
 
-    fn argon2(&self) -> Result<Argon2<'static>> {
-        let params = Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(HASH_LEN))
+    fn argon2(&self) -> Result<Argon2> {
+        let params = Params::builder()
+            .memory(Memory::kib(u64::from(self.m_cost_kib)))
+            .passes(self.t_cost)
+            .lanes(self.p_cost)
+            // Lanes are filled one after another on the calling thread: a check never spawns
+            // threads of its own (the bindings already run checks on worker threads).
+            .threads(1)
+            .tag_len(TagLen::bytes(HASH_LEN as u64))
+            .build()
             .map_err(|e| MfaError::param("argon2", e.to_string()))?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
     /// One argon2id evaluation into `out`, in this thread's reused working memory (see
-    /// [`ARGON2_MEMORY`]), wiped afterwards.
+    /// [`ARGON2_HASHER`]), which the engine wipes before returning.
     fn hash_into(&self, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<()> {
         let argon2 = self.argon2()?;
-        let blocks_needed = self.m_cost_kib as usize;
-        let mut run = |blocks: &mut Vec<Block>| {
-            if blocks.len() < blocks_needed {
-                blocks.resize(blocks_needed, Block::default());
-            }
-            let result = argon2.hash_password_into_with_memory(
-                password,
-                salt,
-                out,
-                &mut blocks[..blocks_needed],
-            );
-            blocks[..blocks_needed]
-                .iter_mut()
-                .for_each(Zeroize::zeroize);
-            result
-        };
         let result = if self.m_cost_kib <= MAX_KEPT_MEMORY_KIB {
-            ARGON2_MEMORY.with(|memory| match memory.try_borrow_mut() {
-                Ok(mut blocks) => run(&mut blocks),
-                Err(_) => run(&mut Vec::new()),
+            ARGON2_HASHER.with(|cell| match cell.try_borrow_mut() {
+                Ok(mut kept) => {
+                    let hasher = kept.get_or_insert_with(|| argon2.hasher());
+                    hasher.set_argon2(argon2);
+                    hasher.hash_into(password, salt, out)
+                }
+                Err(_) => argon2.hash_into(password, salt, out),
             })
         } else {
-            run(&mut Vec::new())
+            argon2.hash_into(password, salt, out)
         };
         result.map_err(|e| MfaError::Internal {
             reason: format!("argon2: {e}"),

@@ -36,7 +36,7 @@ impl Secret {
 
     /// A new random secret of `bits` bits (a multiple of 8, at least 128) from the OS CSPRNG.
     pub fn generate_bits(bits: usize) -> Result<Secret> {
-        if bits % 8 != 0 || !(Self::MIN_ENROLMENT_BITS..=Self::MAX_BITS).contains(&bits) {
+        if !bits.is_multiple_of(8) || !(Self::MIN_ENROLMENT_BITS..=Self::MAX_BITS).contains(&bits) {
             return Err(MfaError::param(
                 "bits",
                 format!(

@@ -1,7 +1,7 @@
 //! Secret bytes are wiped before their memory is freed. One test function, so nothing else
 //! allocates concurrently while the scanner is armed.
 
-use mfakit_core::{OtpAuthUri, Secret, Totp, TotpParams};
+use mfakit_core::{OtpAuthUri, RecoveryCodeSet, RecoveryParams, Secret, Totp, TotpParams};
 use mfakit_zeroize_check::{freed_blocks_containing, Scanning};
 
 #[global_allocator]
@@ -52,4 +52,25 @@ fn secrets_are_wiped_before_free() {
         });
         assert_eq!(found, 0, "parsing a URI left the secret in freed memory");
     }
+
+    // A recovery code: normalising what the user typed and the argon2id evaluation (the
+    // engine copies the password into its first hash) leave no copy of the code behind.
+    const CODE: &str = "k7m2px9q4rtv";
+    let params = RecoveryParams {
+        m_cost_kib: 64,
+        t_cost: 1,
+        p_cost: 1,
+    };
+    let set = RecoveryCodeSet::from_codes_with_salts(&[CODE], &[[9; 16]], params)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = freed_blocks_containing(CODE.as_bytes(), || {
+        let typed = String::from("K7M2-PX9Q-4RTV");
+        let check = set.check(&typed).unwrap_or_else(|e| panic!("{e}"));
+        assert!(check.accepted);
+        drop(check);
+    });
+    assert_eq!(
+        found, 0,
+        "a recovery-code check left the code in freed memory"
+    );
 }
