@@ -39,8 +39,8 @@
 //! 12-character code, both unpadded base64url. A used code's entry is removed; an empty list
 //! (the line ending in `:`) is a set with no codes left.
 
-use std::cell::RefCell;
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
 
 use argon2_rust::params::{Memory, TagLen};
 use argon2_rust::{Algorithm, Argon2, Hasher, Params, Version};
@@ -69,13 +69,20 @@ const PREFIX: &str = "mfakit:recovery:v1:argon2id:";
 /// Largest argon2 working memory kept between evaluations on a thread.
 const MAX_KEPT_MEMORY_KIB: u32 = 64 * 1024;
 
-thread_local! {
-    /// The argon2 engine with its working memory, reused by every evaluation on this thread:
-    /// allocating, zero-filling and freeing 19 MiB for each check cost about a third of the
-    /// check (measured beside a reused buffer). The engine wipes the memory when each
-    /// evaluation returns, so what stays allocated (at most [`MAX_KEPT_MEMORY_KIB`] per thread
-    /// that checked a code) holds nothing.
-    static ARGON2_HASHER: RefCell<Option<Hasher>> = const { RefCell::new(None) };
+/// argon2 engines with their working memory, parked between evaluations and shared by all
+/// threads: allocating, zero-filling and freeing 19 MiB for each check cost about a third of
+/// the check (measured beside reused memory). A pool rather than one engine per thread, so that
+/// a thread pool (libuv's, a Python executor) pays the allocation once per evaluation running
+/// at the same time, not once per thread. The engine wipes its memory when each evaluation
+/// returns, so what stays allocated holds nothing; at most [`max_parked`] engines of at most
+/// [`MAX_KEPT_MEMORY_KIB`] each are kept.
+static ARGON2_POOL: Mutex<Vec<Hasher>> = Mutex::new(Vec::new());
+
+/// Engines kept in [`ARGON2_POOL`]: one per core, since more evaluations than cores at once
+/// only queue for the CPU.
+fn max_parked() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// argon2id cost parameters for recovery codes (RFC 9106 section 3.1).
@@ -139,19 +146,22 @@ impl RecoveryParams {
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
-    /// One argon2id evaluation into `out`, in this thread's reused working memory (see
-    /// [`ARGON2_HASHER`]), which the engine wipes before returning.
+    /// One argon2id evaluation into `out`, in a parked engine's working memory (see
+    /// [`ARGON2_POOL`]), which the engine wipes before returning.
     fn hash_into(&self, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<()> {
         let argon2 = self.argon2()?;
         let result = if self.m_cost_kib <= MAX_KEPT_MEMORY_KIB {
-            ARGON2_HASHER.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut kept) => {
-                    let hasher = kept.get_or_insert_with(|| argon2.hasher());
-                    hasher.set_argon2(argon2);
-                    hasher.hash_into(password, salt, out)
-                }
-                Err(_) => argon2.hash_into(password, salt, out),
-            })
+            // A poisoned lock only means a thread panicked while pushing or popping: the list
+            // itself is intact.
+            let parked = ARGON2_POOL.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut hasher = parked.unwrap_or_else(|| argon2.hasher());
+            hasher.set_argon2(argon2);
+            let result = hasher.hash_into(password, salt, out);
+            let mut pool = ARGON2_POOL.lock().unwrap_or_else(|e| e.into_inner());
+            if pool.len() < max_parked() {
+                pool.push(hasher);
+            }
+            result
         } else {
             argon2.hash_into(password, salt, out)
         };

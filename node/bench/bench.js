@@ -24,6 +24,8 @@ const RIGHT = totp.now()
 // Wrong for the previous, current and next step alike.
 let WRONG = '000000'
 while ([-30, 0, 30].some((d) => totp.at(Date.now() / 1000 + d) === WRONG)) WRONG = String(Number(WRONG) + 1).padStart(6, '0')
+// Two steps back: the replay guard passes the current code (the run lasts under a minute).
+const AFTER_STEP = Math.floor(Date.now() / 1000 / 30) - 2
 const otpauthTotp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) })
 
 let sink = 0
@@ -86,6 +88,14 @@ const cases = {
     otplib: () => otplib.verifySync({ secret: SECRET, token: WRONG, epochTolerance: 30 }).valid,
     otpauth: () => otpauthTotp.validate({ token: WRONG, window: 1 }) !== null,
     speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: WRONG, window: 1 }),
+  },
+  // What a server does per request: load the stored secret, build the verifier, check the
+  // code. Here mfakit also refuses replays (afterStep: a step before the current one).
+  'load secret + verify right': {
+    mfakit: () => new mfakit.Totp({ secret: SECRET }).verify(RIGHT, { window: 1, afterStep: AFTER_STEP }) !== null,
+    otplib: () => otplib.verifySync({ secret: SECRET, token: RIGHT, epochTolerance: 30 }).valid,
+    otpauth: () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) }).validate({ token: RIGHT, window: 1 }) !== null,
+    speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: RIGHT, window: 1 }),
   },
   'new secret': {
     mfakit: () => mfakit.randomSecret(),

@@ -138,6 +138,8 @@ pub struct EnrollOptions<'a> {
 }
 
 /// Options of `totp.verify(code, options)`.
+// Describes the options in index.d.ts; `Totp::verify` reads them with `convert::Fields`.
+#[allow(dead_code)]
 #[napi(object)]
 pub struct VerifyOptions<'a> {
     /// When the code was typed: a `Date` or UNIX seconds (default: now).
@@ -315,16 +317,13 @@ impl Totp {
     ) -> napi::Result<Option<Found>> {
         let result = guard(&env, || {
             let code = string(code, "code")?;
-            let (at, window, after_step) =
-                match convert::options::<VerifyOptions>(options, "options")? {
-                    Some(o) => (o.at, o.window, o.after_step),
-                    None => (None, None, None),
-                };
+            // The fields of `VerifyOptions`.
+            let options = convert::Fields::new(options, "options")?;
             self.inner.verify_at(
                 &code,
-                time_or_now(&env, at)?,
-                convert::window(&env, window)?,
-                opt_integer(&env, after_step, "afterStep", MAX_SAFE_INTEGER)?,
+                time_or_now(&env, options.get("at")?)?,
+                convert::window(&env, options.get("window")?)?,
+                opt_integer(&env, options.get("afterStep")?, "afterStep", MAX_SAFE_INTEGER)?,
             )
         })?;
         found(&env, result)
@@ -439,6 +438,8 @@ pub struct HotpOptions<'a> {
 }
 
 /// Options of `hotp.verify(...)` and `hotp.resync(...)`.
+// Describes the options in index.d.ts; `Hotp::range` reads them with `convert::Fields`.
+#[allow(dead_code)]
 #[napi(object)]
 pub struct LookAheadOptions<'a> {
     /// How many counters after the expected one are tried (RFC 4226 section 7.4 parameter s;
@@ -495,11 +496,10 @@ impl Hotp {
         options: Option<Unknown<'_>>,
         default_look_ahead: u32,
     ) -> Result<(u64, u32)> {
-        let look_ahead = match convert::options::<LookAheadOptions>(options, "options")? {
-            Some(o) => opt_u32(env, o.look_ahead, "lookAhead")?,
-            None => None,
-        }
-        .unwrap_or(default_look_ahead);
+        // The fields of `LookAheadOptions`.
+        let options = convert::Fields::new(options, "options")?;
+        let look_ahead =
+            opt_u32(env, options.get("lookAhead")?, "lookAhead")?.unwrap_or(default_look_ahead);
         let counter = integer(env, counter, "counter", MAX_SAFE_INTEGER)?;
         if counter.saturating_add(u64::from(look_ahead) + 2) > MAX_SAFE_INTEGER {
             return Err(invalid(
