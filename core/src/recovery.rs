@@ -538,6 +538,37 @@ mod tests {
         assert_eq!(again.remaining, 3);
     }
 
+    /// Checks on several threads at once, with different parameters, share the parked
+    /// engines: each answer must still be its own set's.
+    #[test]
+    fn concurrent_checks_with_mixed_parameters() {
+        let sizes = [8, 64, 256, 32];
+        let sets: Vec<(NewRecoveryCodes, String)> = sizes
+            .iter()
+            .map(|&m| {
+                let params = RecoveryParams {
+                    m_cost_kib: m,
+                    ..CHEAP
+                };
+                let new = RecoveryCodeSet::generate(3, params).unwrap();
+                let code = new.codes[1].as_str().to_owned();
+                (new, code)
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for (i, (new, code)) in sets.iter().enumerate() {
+                let other = &sets[(i + 1) % sets.len()].1;
+                scope.spawn(move || {
+                    for _ in 0..20 {
+                        assert!(new.set.check(code).unwrap().accepted);
+                        assert!(!new.set.check(other).unwrap().accepted);
+                    }
+                });
+            }
+        });
+        assert!(ARGON2_POOL.lock().unwrap().len() <= max_parked());
+    }
+
     #[test]
     fn normalisation() {
         assert_eq!(

@@ -76,6 +76,11 @@ impl<'a> Fields<'a> {
             .map_err(|_| invalid(name, "must be an object"))
     }
 
+    /// Whether no options object was given (`undefined` or `null`).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// The field `key`, or `None` when it is absent, `undefined` or `null`.
     pub(crate) fn get(&self, key: &'static str) -> Result<Option<Unknown<'a>>> {
         let Some(object) = &self.0 else {

@@ -80,6 +80,8 @@ impl From<mfa::OtpMatch> for OtpMatch {
 }
 
 /// Options of `new Totp(...)`, for a secret that already exists (imported or stored).
+// Describes the options in index.d.ts; `Totp::new` reads them with `convert::Fields`.
+#[allow(dead_code)]
 #[napi(object)]
 pub struct TotpOptions<'a> {
     /// The shared secret: base32 text (case, spaces, hyphens and padding are forgiven) or raw
@@ -210,12 +212,22 @@ impl Totp {
     #[napi(constructor, ts_args_type = "options: TotpOptions")]
     pub fn new(env: Env, options: Unknown<'_>) -> napi::Result<Self> {
         guard(&env, || {
-            let o: TotpOptions = required(options)?;
-            let params = Totp::params(&env, o.digits, o.period, o.algorithm, o.t0)?;
+            // The fields of `TotpOptions`, read directly: a server builds one per request.
+            let o = convert::Fields::new(Some(options), "options")?;
+            if o.is_empty() {
+                return Err(invalid("options", "an options object is required"));
+            }
+            let params = Totp::params(
+                &env,
+                o.get("digits")?,
+                o.get("period")?,
+                o.get("algorithm")?,
+                o.get("t0")?,
+            )?;
             Ok(Totp {
-                inner: mfa::Totp::new(secret::from_js(Some(o.secret))?, params)?,
-                issuer: opt_string(o.issuer, "issuer")?,
-                account: opt_string(o.account, "account")?,
+                inner: mfa::Totp::new(secret::from_js(o.get("secret")?)?, params)?,
+                issuer: opt_string(o.get("issuer")?, "issuer")?,
+                account: opt_string(o.get("account")?, "account")?,
             })
         })
     }
@@ -323,7 +335,12 @@ impl Totp {
                 &code,
                 time_or_now(&env, options.get("at")?)?,
                 convert::window(&env, options.get("window")?)?,
-                opt_integer(&env, options.get("afterStep")?, "afterStep", MAX_SAFE_INTEGER)?,
+                opt_integer(
+                    &env,
+                    options.get("afterStep")?,
+                    "afterStep",
+                    MAX_SAFE_INTEGER,
+                )?,
             )
         })?;
         found(&env, result)
