@@ -406,12 +406,19 @@ def normalize_recovery_code(input: str) -> str | None:
 
 @final
 class ChallengeKey:
-    """The application's HMAC key for challenges (16 to 1024 bytes)."""
+    """The application's HMAC key for challenges (16 to 1024 bytes).
+
+    Keep it in a secret store: ``expose_bytes()`` gives the bytes to put there,
+    ``ChallengeKey(stored)`` loads them again. ``repr()`` hides it.
+    """
 
     def __new__(cls, key: bytes) -> ChallengeKey: ...
     @staticmethod
     def generate() -> ChallengeKey:
-        """A random 256-bit key."""
+        """A random 256-bit key; store ``expose_bytes()`` before issuing challenges."""
+
+    def expose_bytes(self) -> bytes:
+        """The raw key bytes, to store as a secret; load them again with ``ChallengeKey(stored)``."""
 
 @final
 class OtpChallenge:
