@@ -191,7 +191,7 @@ class Totp:
         """Verifies ``code``; ``None`` for a wrong, malformed or replayed code."""
 
     def provisioning_uri(self) -> str:
-        """The otpauth://totp/ URI (needs ``account``)."""
+        """The otpauth://totp/ URI (needs a non-blank ``account``; ``issuer`` non-blank if set)."""
 
     def qr_svg(self, *, min_size: int = 256) -> str:
         """The provisioning URI as an SVG QR code."""
@@ -246,7 +246,7 @@ class Hotp:
         """The next counter after two consecutive codes, or ``None``."""
 
     def provisioning_uri(self) -> str:
-        """The otpauth://hotp/ URI (needs ``account``)."""
+        """The otpauth://hotp/ URI (needs a non-blank ``account``; ``issuer`` non-blank if set)."""
 
     def qr_svg(self, *, min_size: int = 256) -> str:
         """The provisioning URI as an SVG QR code."""
@@ -292,10 +292,10 @@ class OtpAuthUri:
     ) -> OtpAuthUri: ...
     @staticmethod
     def parse(uri: str) -> OtpAuthUri:
-        """Parses an otpauth:// URI."""
+        """Parses an otpauth:// URI; an empty account is accepted."""
 
     def to_uri(self) -> str:
-        """The URI text, defaults left out."""
+        """The URI text, defaults left out; raises for a blank account or blank issuer."""
 
     def totp(self) -> Totp:
         """The Totp this URI describes."""
