@@ -183,8 +183,8 @@ impl OtpAuthUri {
     /// An empty account is accepted, although mfakit never builds one: the URI comes from
     /// someone else's generator (an export, an old QR code, a builder called with an empty
     /// name), and its secret and parameters still describe a working authenticator, so
-    /// refusing it would only lose the user's key during an import: the label is for display,
-    /// the codes do not depend on it. Such a URI gives `account == ""`, and
+    /// refusing it would only lose the user's key during an import (the label is for display;
+    /// the codes do not depend on it). Such a URI gives `account == ""`, and
     /// [`OtpAuthUri::to_uri`] refuses it until the caller sets an account.
     pub fn parse(uri: &str) -> Result<OtpAuthUri> {
         if uri.len() > MAX_URI_LEN {
@@ -295,7 +295,7 @@ impl OtpAuthUri {
 ///
 /// An explicitly given issuer that is empty is refused rather than taken as "no issuer": it is
 /// almost always a missing configuration value (an unset environment variable), and silently
-/// dropping it would enrol users under an unnamed entry in their authenticator app.
+/// dropping it would enrol users without the service name the application meant to show.
 fn check_label(issuer: Option<&str>, account: &str) -> Result<()> {
     if account.trim().is_empty() {
         return Err(MfaError::param(
