@@ -55,7 +55,8 @@ fn int(v: u32) -> i32 {
 }
 
 /// The application's HMAC key for challenges (16 to 1024 bytes; 32 recommended). Wiped when
-/// freed; `toString()` prints `ChallengeKey(<redacted>)`.
+/// freed; `toString()` prints `ChallengeKey(<redacted>)`. Keep it in a secret store:
+/// `exposeBytes()` gives the bytes to put there, `fromBytes(stored)` loads them again.
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct ChallengeKey(mfa::ChallengeKey);
@@ -79,10 +80,19 @@ impl ChallengeKey {
     }
 
     /// A new random 256-bit key from the OS CSPRNG (`internal` only if the OS has no
-    /// randomness).
+    /// randomness). Store `exposeBytes()` before issuing challenges: a key that only lives in
+    /// memory cannot verify them after a restart.
     #[uniffi::constructor]
     pub fn generate() -> Result<Arc<ChallengeKey>, MfaError> {
         guard(|| Ok(Arc::new(ChallengeKey(mfa::ChallengeKey::generate()))))
+    }
+
+    /// The raw key bytes, to put in the application's secret store and load again with
+    /// `fromBytes(stored)`. Store this as a secret: with it, anyone holding a stored challenge
+    /// can test every code offline. The key inside mfakit is wiped when freed; the returned
+    /// array is a copy, so `fill(0)` it once stored.
+    pub fn expose_bytes(&self) -> Vec<u8> {
+        self.0.expose_bytes().to_vec()
     }
 }
 

@@ -40,7 +40,8 @@ impl fmt::Debug for OtpAuthUri {
 #[uniffi::export]
 impl OtpAuthUri {
     /// A URI from its fields (`algorithm` `null`: SHA1). Nothing is checked until `toUri()`
-    /// (an issuer with `:` is `invalid_parameter`) or `totp()` / `hotp()`.
+    /// (`invalid_parameter` for an empty or blank account, an empty or blank issuer — pass
+    /// `null` for none — or an issuer with `:`) or `totp()` / `hotp()`.
     #[uniffi::constructor(default(issuer = None, digits = 6, algorithm = None))]
     pub fn new(
         kind: OtpKind,
@@ -71,14 +72,16 @@ impl OtpAuthUri {
     }
 
     /// Parses an otpauth:// URI (at most 4096 bytes); anything malformed is `invalid_uri`,
-    /// a bad secret `invalid_secret`.
+    /// a bad secret `invalid_secret`. An empty account is accepted (see `account()`), so that
+    /// importing another generator's URI keeps its working secret.
     #[uniffi::constructor]
     pub fn parse(uri: String) -> Result<Arc<OtpAuthUri>, MfaError> {
         guard(|| Ok(Arc::new(OtpAuthUri(mfa::OtpAuthUri::parse(&uri)?))))
     }
 
     /// The URI for enrolling `totp`, labelled `issuer:account`; `invalid_parameter` for a
-    /// non-zero T0, which the URI format cannot express.
+    /// non-zero T0, which the URI format cannot express, for an empty or blank account, and
+    /// for an empty or blank issuer (pass `null` for none) or one with `:`.
     #[uniffi::constructor(default(issuer = None))]
     pub fn for_totp(
         totp: Arc<Totp>,
@@ -94,7 +97,9 @@ impl OtpAuthUri {
         })
     }
 
-    /// The URI for enrolling `hotp`, starting at `counter`.
+    /// The URI for enrolling `hotp`, starting at `counter`, labelled `issuer:account`;
+    /// `invalid_parameter` for an empty or blank account, and for an empty or blank issuer
+    /// (pass `null` for none) or one with `:`.
     #[uniffi::constructor(default(issuer = None))]
     pub fn for_hotp(
         hotp: Arc<Hotp>,
@@ -108,7 +113,7 @@ impl OtpAuthUri {
                 unsigned("counter", counter)?,
                 issuer.as_deref(),
                 &account,
-            ))))
+            )?)))
         })
     }
 
@@ -139,7 +144,7 @@ impl OtpAuthUri {
         self.0.issuer.clone()
     }
 
-    /// The account name.
+    /// The account name; empty only for a parsed URI that had none (`toUri()` then refuses it).
     pub fn account(&self) -> String {
         self.0.account.clone()
     }

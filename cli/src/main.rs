@@ -280,7 +280,14 @@ fn uri(args: &UriArgs) -> Result<Outcome, CliError> {
         "issuer:    {}\n",
         parsed.issuer.as_deref().unwrap_or("(none)")
     ));
-    out.push_str(&format!("account:   {}\n", parsed.account));
+    // Parsing accepts an empty account (another generator's URI); say so rather than print
+    // nothing.
+    let account = if parsed.account.is_empty() {
+        "(none)"
+    } else {
+        &parsed.account
+    };
+    out.push_str(&format!("account:   {account}\n"));
     match &secret {
         Some(secret) => out.push_str(&format!("secret:    {secret}\n")),
         None => out.push_str(&format!(

@@ -403,6 +403,17 @@ fn uri_json_for_hotp() {
 }
 
 #[test]
+fn uri_with_an_empty_account_is_read_and_its_codes_work() {
+    let uri = format!("otpauth://totp/?secret={SHA1_SEED}&digits=8");
+    let v = json(&ok(&["uri", &uri, "--json"]));
+    assert_eq!(v["account"], "");
+    assert_eq!(v["issuer"], serde_json::Value::Null);
+    let text = ok(&["uri", &uri]);
+    assert!(text.contains("account:   (none)\n"), "{text}");
+    assert_eq!(ok(&["code", &uri, "--time", "59"]), "94287082\n");
+}
+
+#[test]
 fn secret_and_uri_from_stdin() {
     let secret = SHA1_SEED;
     let run = mfakit(
@@ -498,6 +509,13 @@ fn enroll_refuses_incompatible_settings_unless_asked() {
         &mfakit(&["enroll", "--issuer", "A:B", "--account", "a"], None),
         "invalid_parameter",
     );
+    // A label an authenticator app would show blank is refused before anything is printed.
+    for (issuer, account) in [("X", ""), ("X", "  "), ("", "a"), (" ", "a")] {
+        fails(
+            &mfakit(&["enroll", "--issuer", issuer, "--account", account], None),
+            "invalid_parameter",
+        );
+    }
     fails(
         &mfakit(
             &[

@@ -69,6 +69,11 @@ impl ChallengePolicy {
 
 /// The application's HMAC key for challenges (at least 128 bits; 256 recommended). Wiped on
 /// drop; `Debug` prints `ChallengeKey(<redacted>)`.
+///
+/// The same key must be used to verify a challenge as to issue it, across restarts and on
+/// every server. Either load it with [`ChallengeKey::from_bytes`] from the application's secret
+/// store, or make one once with [`ChallengeKey::generate`] and store
+/// [`ChallengeKey::expose_bytes`] there.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ChallengeKey {
     bytes: Vec<u8>,
@@ -93,11 +98,24 @@ impl ChallengeKey {
         })
     }
 
-    /// A new random 256-bit key from the OS CSPRNG.
+    /// A new random 256-bit key from the OS CSPRNG. Store it ([`ChallengeKey::expose_bytes`])
+    /// before issuing challenges: a key that only lives in memory cannot verify them after a
+    /// restart.
     pub fn generate() -> ChallengeKey {
         let mut bytes = vec![0u8; 32];
         OsRng.fill_bytes(&mut bytes);
         ChallengeKey { bytes }
+    }
+
+    /// The raw key bytes, to put in the application's secret store (and read back with
+    /// [`ChallengeKey::from_bytes`]). **Store this as a secret**: anyone holding it can test
+    /// every possible code against a stored challenge offline.
+    ///
+    /// The slice borrows the key's own buffer, which is wiped when the key is dropped; any copy
+    /// the caller makes is the caller's to wipe. Deliberately not `as_bytes`: reading a key out
+    /// should stand out in review.
+    pub fn expose_bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     fn mac(&self, id: &str, code: &[u8]) -> [u8; 32] {
@@ -483,6 +501,28 @@ mod tests {
             ChallengeVerdict::Used
         );
         assert_eq!(format!("{:?}", issued.code), "ChallengeCode(<redacted>)");
+    }
+
+    #[test]
+    fn generated_key_round_trips_through_its_bytes() {
+        let first = ChallengeKey::generate();
+        assert_eq!(first.expose_bytes().len(), 32);
+        assert_eq!(format!("{first:?}"), "ChallengeKey(<redacted>)");
+        let stored = first.expose_bytes().to_vec();
+        let second = ChallengeKey::from_bytes(&stored).unwrap();
+        assert_eq!(second.expose_bytes(), first.expose_bytes());
+
+        let issued = OtpChallenge::issue(&first, &ChallengePolicy::default(), 1000).unwrap();
+        drop(first);
+        let code = issued.code.as_str().to_owned();
+        let v = issued.challenge.verify(&second, &code, 1001);
+        assert_eq!(v.verdict, ChallengeVerdict::Accepted);
+
+        // Another generated key does not verify it: the bytes are what carries the key.
+        let other = ChallengeKey::generate();
+        assert_ne!(other.expose_bytes(), second.expose_bytes());
+        let v = issued.challenge.verify(&other, &code, 1001);
+        assert_eq!(v.verdict.code(), "wrong");
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! otpauth:// URIs in the Key URI format that authenticator apps read:
 //! `otpauth://TYPE/LABEL?secret=...&issuer=...&algorithm=...&digits=...&period=...&counter=...`
 //! where LABEL is `Issuer:account` or `account`, percent-encoded.
+//!
+//! Building is strict and parsing is tolerant. A URI mfakit builds always has a non-empty
+//! account and, when it has an issuer, a non-empty one without `:`; [`OtpAuthUri::parse`]
+//! accepts what other generators produce, empty account included (see its docs).
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -41,9 +45,11 @@ pub struct OtpAuthUri {
     pub kind: OtpKind,
     /// The shared secret.
     pub secret: Secret,
-    /// The service name shown by the app, e.g. `Example Co`; must not contain `:`.
+    /// The service name shown by the app, e.g. `Example Co`. To build a URI it must not be
+    /// empty or whitespace only (use `None` for no issuer) and must not contain `:`.
     pub issuer: Option<String>,
-    /// The user's account name, e.g. `alice@example.com`.
+    /// The user's account name, e.g. `alice@example.com`. To build a URI it must not be empty
+    /// or whitespace only; a parsed URI may have an empty one.
     pub account: String,
     /// The HMAC algorithm.
     pub algorithm: Algorithm,
@@ -52,9 +58,11 @@ pub struct OtpAuthUri {
 }
 
 impl OtpAuthUri {
-    /// A TOTP URI for `totp`, labelled `issuer:account`. A TOTP with a non-zero T0 cannot be
-    /// described by an otpauth URI (apps assume T0 = 0) and is an
-    /// [`MfaError::InvalidParameter`].
+    /// A TOTP URI for `totp`, labelled `issuer:account`.
+    ///
+    /// [`MfaError::InvalidParameter`] for what an otpauth URI cannot describe: a non-zero T0
+    /// (`t0`; apps assume T0 = 0), an empty or whitespace-only `account`, and an `issuer` that
+    /// is empty or whitespace only (pass `None` for no issuer) or contains `:`.
     pub fn for_totp(totp: &Totp, issuer: Option<&str>, account: &str) -> Result<OtpAuthUri> {
         let p = totp.params();
         if p.t0 != 0 {
@@ -63,6 +71,7 @@ impl OtpAuthUri {
                 "a non-zero T0 cannot be expressed in an otpauth URI",
             ));
         }
+        check_label(issuer, account)?;
         Ok(OtpAuthUri {
             kind: OtpKind::Totp { period: p.period },
             secret: totp.secret().clone(),
@@ -73,16 +82,25 @@ impl OtpAuthUri {
         })
     }
 
-    /// An HOTP URI for `hotp` starting at `counter`.
-    pub fn for_hotp(hotp: &Hotp, counter: u64, issuer: Option<&str>, account: &str) -> OtpAuthUri {
-        OtpAuthUri {
+    /// An HOTP URI for `hotp` starting at `counter`, labelled `issuer:account`.
+    ///
+    /// [`MfaError::InvalidParameter`] for an empty or whitespace-only `account`, and for an
+    /// `issuer` that is empty or whitespace only (pass `None` for no issuer) or contains `:`.
+    pub fn for_hotp(
+        hotp: &Hotp,
+        counter: u64,
+        issuer: Option<&str>,
+        account: &str,
+    ) -> Result<OtpAuthUri> {
+        check_label(issuer, account)?;
+        Ok(OtpAuthUri {
             kind: OtpKind::Hotp { counter },
             secret: hotp.secret().clone(),
             issuer: issuer.map(str::to_owned),
             account: account.to_owned(),
             algorithm: hotp.algorithm(),
             digits: hotp.digits(),
-        }
+        })
     }
 
     /// The TOTP this URI describes (an error for an HOTP URI).
@@ -115,28 +133,22 @@ impl OtpAuthUri {
     /// Builds the URI text. Parameters at their defaults (SHA1, 6 digits, 30 s) are left out,
     /// as most generators do, which keeps the QR code small; the issuer appears in both the
     /// label and the `issuer` parameter, as the Key URI format recommends.
+    ///
+    /// [`MfaError::InvalidParameter`] when the label cannot be written: an empty or
+    /// whitespace-only `account` (also for a parsed URI that had one: set an account first),
+    /// an empty or whitespace-only `issuer`, an issuer with `:`, or an account with `:` and no
+    /// issuer.
     pub fn to_uri(&self) -> Result<String> {
+        check_label(self.issuer.as_deref(), &self.account)?;
         let enc = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
         let mut out = String::with_capacity(128);
         out.push_str(match self.kind {
             OtpKind::Totp { .. } => "otpauth://totp/",
             OtpKind::Hotp { .. } => "otpauth://hotp/",
         });
-        match &self.issuer {
-            Some(issuer) => {
-                if issuer.contains(':') {
-                    return Err(MfaError::param("issuer", "must not contain `:`"));
-                }
-                out.push_str(&enc(issuer));
-                out.push(':');
-            }
-            None if self.account.contains(':') => {
-                return Err(MfaError::param(
-                    "account",
-                    "may contain `:` only when an issuer is set",
-                ))
-            }
-            None => {}
+        if let Some(issuer) = &self.issuer {
+            out.push_str(&enc(issuer));
+            out.push(':');
         }
         out.push_str(&enc(&self.account));
         out.push_str("?secret=");
@@ -164,6 +176,16 @@ impl OtpAuthUri {
     /// `+` in a parameter value means a space; unknown parameters (`image`, ...) are ignored;
     /// a repeated parameter, a missing secret, an HOTP URI without `counter`, or an issuer
     /// parameter that contradicts the label's issuer is an [`MfaError::InvalidUri`].
+    ///
+    /// Spaces around the label's issuer and account are dropped, and an empty issuer (in the
+    /// label or the parameter) means no issuer.
+    ///
+    /// An empty account is accepted, although mfakit never builds one: the URI comes from
+    /// someone else's generator (an export, an old QR code, a builder called with an empty
+    /// name), and its secret and parameters still describe a working authenticator, so
+    /// refusing it would only lose the user's key during an import (the label is for display;
+    /// the codes do not depend on it). Such a URI gives `account == ""`, and
+    /// [`OtpAuthUri::to_uri`] refuses it until the caller sets an account.
     pub fn parse(uri: &str) -> Result<OtpAuthUri> {
         if uri.len() > MAX_URI_LEN {
             return Err(MfaError::uri(format!("longer than {MAX_URI_LEN} bytes")));
@@ -264,6 +286,36 @@ impl OtpAuthUri {
             algorithm,
             digits,
         })
+    }
+}
+
+/// The label rules of a URI that mfakit builds: apps show the label, and split it on the
+/// first `:`. Trimming uses the same notion of whitespace as [`OtpAuthUri::parse`], so an
+/// account the parser would read back as empty is refused here.
+///
+/// An explicitly given issuer that is empty is refused rather than taken as "no issuer": it is
+/// almost always a missing configuration value (an unset environment variable), and silently
+/// dropping it would enrol users without the service name the application meant to show.
+fn check_label(issuer: Option<&str>, account: &str) -> Result<()> {
+    if account.trim().is_empty() {
+        return Err(MfaError::param(
+            "account",
+            "must not be empty or only whitespace",
+        ));
+    }
+    match issuer {
+        Some(issuer) if issuer.trim().is_empty() => Err(MfaError::param(
+            "issuer",
+            "must not be empty or only whitespace (pass no issuer instead)",
+        )),
+        Some(issuer) if issuer.contains(':') => {
+            Err(MfaError::param("issuer", "must not contain `:`"))
+        }
+        None if account.contains(':') => Err(MfaError::param(
+            "account",
+            "may contain `:` only when an issuer is set",
+        )),
+        _ => Ok(()),
     }
 }
 

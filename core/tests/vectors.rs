@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use mfakit_core::{Algorithm, Hotp, OtpAuthUri, OtpKind, Secret, Totp, TotpParams, Window};
+use mfakit_core::{
+    Algorithm, Hotp, MfaError, OtpAuthUri, OtpKind, Secret, Totp, TotpParams, Window,
+};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -230,6 +232,18 @@ fn uri_cases() {
             None => {
                 let uri = got.unwrap_or_else(|e| panic!("{}: {e}", case["note"]));
                 check_fields(&uri, &case["expect"]);
+                if let Some(code) = case["rebuild_error"].as_str() {
+                    // Accepted on parse, refused on build.
+                    let err = uri.to_uri().unwrap_err();
+                    assert_eq!(err.code(), code, "{}", case["note"]);
+                    assert_eq!(
+                        param_name(&err),
+                        s(&case["rebuild_field"]),
+                        "{}",
+                        case["note"]
+                    );
+                    continue;
+                }
                 // Stable round trip: build, parse, build gives the same text.
                 let text = uri.to_uri().unwrap();
                 assert_eq!(OtpAuthUri::parse(&text).unwrap(), uri);
@@ -243,8 +257,28 @@ fn uri_cases() {
         check_fields(&OtpAuthUri::parse(&text).unwrap(), &case["fields"]);
     }
     for case in cases(&doc, "build_errors") {
-        let err = uri_from_fields(&case["fields"]).to_uri().unwrap_err();
+        let f = &case["fields"];
+        let uri = uri_from_fields(f);
+        let err = uri.to_uri().unwrap_err();
         assert_eq!(err.code(), s(&case["error"]), "{}", case["note"]);
+        assert_eq!(param_name(&err), s(&case["field"]), "{}", case["note"]);
+        // The typed constructors refuse the same label up front.
+        let (issuer, account) = (f["issuer"].as_str(), s(&f["account"]));
+        let typed = match uri.kind {
+            OtpKind::Totp { .. } => OtpAuthUri::for_totp(&uri.totp().unwrap(), issuer, account),
+            OtpKind::Hotp { counter } => {
+                OtpAuthUri::for_hotp(&uri.hotp().unwrap().0, counter, issuer, account)
+            }
+        };
+        assert_eq!(typed.unwrap_err(), err, "{}", case["note"]);
+    }
+}
+
+/// The parameter an `invalid_parameter` error names.
+fn param_name(err: &MfaError) -> &'static str {
+    match err {
+        MfaError::InvalidParameter { name, .. } => name,
+        other => panic!("not invalid_parameter: {other:?}"),
     }
 }
 

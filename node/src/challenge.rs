@@ -2,7 +2,7 @@
 //! masked contacts to show where they went.
 
 use mfakit_core::{self as mfa, ChallengePolicy, ChallengeVerdict};
-use napi::bindgen_prelude::{ClassInstance, Unknown};
+use napi::bindgen_prelude::{Buffer, ClassInstance, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
@@ -14,7 +14,8 @@ use crate::error::guard;
 
 /// The application's HMAC key for challenges (16 to 1024 bytes; 32 recommended). Only a
 /// keyed hash of each code is stored, so a leaked challenge store reveals no code without
-/// this key. `toString()` and `util.inspect` never show it.
+/// this key. Keep it in a secret store: `exposeBytes()` gives the bytes to put there,
+/// `new ChallengeKey(stored)` loads them again. `toString()` and `util.inspect` never show it.
 #[napi]
 pub struct ChallengeKey {
     inner: mfa::ChallengeKey,
@@ -32,12 +33,22 @@ impl ChallengeKey {
         })
     }
 
-    /// A new random 256-bit key from the OS CSPRNG.
+    /// A new random 256-bit key from the OS CSPRNG. Store `exposeBytes()` before issuing
+    /// challenges: a key that only lives in memory cannot verify them after a restart.
     #[napi(factory)]
     pub fn generate() -> Self {
         ChallengeKey {
             inner: mfa::ChallengeKey::generate(),
         }
+    }
+
+    /// The raw key bytes, to put in the application's secret store and load again with
+    /// `new ChallengeKey(stored)`. Store this as a secret: with it, anyone holding a stored
+    /// challenge can test every code offline. The key inside mfakit is wiped when freed; the
+    /// returned `Buffer` is a copy, so `buf.fill(0)` once stored.
+    #[napi]
+    pub fn expose_bytes(&self) -> Buffer {
+        Buffer::from(self.inner.expose_bytes())
     }
 
     /// `ChallengeKey(<redacted>)`.

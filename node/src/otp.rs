@@ -346,7 +346,8 @@ impl Totp {
         found(&env, result)
     }
 
-    /// The otpauth://totp/ URI for this TOTP (Key URI format); needs `account`.
+    /// The otpauth://totp/ URI for this TOTP (Key URI format); needs a non-blank `account`,
+    /// and an `issuer` that is non-blank if given (else `invalid_parameter`).
     #[napi]
     pub fn provisioning_uri(&self, env: Env) -> napi::Result<String> {
         guard(&env, || self.uri())
@@ -502,7 +503,7 @@ impl Hotp {
                 "is needed for a provisioning URI (pass it to the constructor)",
             )
         })?;
-        OtpAuthUri::for_hotp(&self.inner, self.counter, self.issuer.as_deref(), account).to_uri()
+        OtpAuthUri::for_hotp(&self.inner, self.counter, self.issuer.as_deref(), account)?.to_uri()
     }
 
     /// The counter argument and the look-ahead, such that every counter tried (and the one
@@ -614,8 +615,9 @@ impl Hotp {
         })
     }
 
-    /// The otpauth://hotp/ URI for this HOTP, starting at the initial `counter`; needs
-    /// `account`.
+    /// The otpauth://hotp/ URI for this HOTP, starting at the initial `counter`; needs a
+    /// non-blank `account`, and an `issuer` that is non-blank if given (else
+    /// `invalid_parameter`).
     #[napi]
     pub fn provisioning_uri(&self, env: Env) -> napi::Result<String> {
         guard(&env, || self.uri())

@@ -19,10 +19,12 @@ pub struct OtpAuthUriOptions<'a> {
     /// The shared secret: base32 text or raw bytes.
     #[napi(ts_type = "string | Uint8Array")]
     pub secret: Unknown<'a>,
-    /// The user's account name, e.g. `'alice@example.com'`.
+    /// The user's account name, e.g. `'alice@example.com'`; `toUri()` refuses an empty or
+    /// blank one (`invalid_parameter`).
     #[napi(ts_type = "string")]
     pub account: Unknown<'a>,
-    /// The service name authenticator apps show; must not contain `:`.
+    /// The service name authenticator apps show; `null` or left out for none. `toUri()` refuses
+    /// an empty or blank one and one containing `:` (`invalid_parameter`).
     #[napi(ts_type = "string | null")]
     pub issuer: Option<Unknown<'a>>,
     /// `'SHA1'` (default), `'SHA256'` or `'SHA512'`.
@@ -82,7 +84,8 @@ impl OtpAuthUri {
     }
 
     /// Parses an otpauth:// URI; throws `MfaError` with code `invalid_uri` (or
-    /// `invalid_secret`).
+    /// `invalid_secret`). An empty account is accepted (`account` is then `''`), so that
+    /// importing another generator's URI keeps its working secret.
     #[napi(factory, ts_args_type = "uri: string")]
     pub fn parse(env: Env, uri: Unknown<'_>) -> napi::Result<Self> {
         guard(&env, || {
@@ -93,6 +96,7 @@ impl OtpAuthUri {
     }
 
     /// The URI text, with parameters at their defaults (SHA1, 6 digits, 30 s) left out.
+    /// `invalid_parameter` for an empty or blank account or issuer, or an issuer with `:`.
     #[napi]
     pub fn to_uri(&self, env: Env) -> napi::Result<String> {
         guard(&env, || self.inner.to_uri())
@@ -146,7 +150,7 @@ impl OtpAuthUri {
         self.inner.issuer.clone()
     }
 
-    /// The account name.
+    /// The account name; `''` only for a parsed URI that had none (`toUri()` then throws).
     #[napi(getter)]
     pub fn account(&self) -> String {
         self.inner.account.clone()

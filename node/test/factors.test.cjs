@@ -101,6 +101,29 @@ test('challenges: issue, deliver, verify, resend with cooldown', () => {
   throwsWith(() => OtpChallenge.fromStored('mfakit:challenge:v1:x'), 'invalid_stored_value')
 })
 
+test('a generated ChallengeKey exports its bytes and loads again', () => {
+  const first = ChallengeKey.generate()
+  const stored = first.exposeBytes()
+  assert.ok(Buffer.isBuffer(stored))
+  assert.equal(stored.length, 32)
+  for (const text of [util.inspect(first), String(first)]) {
+    assert.equal(text.includes(stored.toString('hex')), false, text)
+    assert.match(text, /ChallengeKey\(<redacted>\)/)
+  }
+  const second = new ChallengeKey(Buffer.from(stored.toString('base64'), 'base64')) // via a secret store
+  assert.deepEqual(second.exposeBytes(), stored)
+  const now = 1_700_000_000
+  const issued = OtpChallenge.issue(first, { now })
+  assert.equal(issued.challenge.verify(second, issued.code, { now: now + 1 }).verdict, 'accepted')
+  // A copy: wiping it does not touch the key.
+  stored.fill(0)
+  assert.notDeepEqual(first.exposeBytes(), stored)
+  assert.equal(OtpChallenge.fromStored(issued.challenge.toStored()).verify(first, issued.code, { now: now + 1 }).verdict, 'accepted')
+  const other = ChallengeKey.generate()
+  assert.notDeepEqual(other.exposeBytes(), second.exposeBytes())
+  assert.equal(issued.challenge.verify(other, issued.code, { now: now + 1 }).verdict, 'wrong')
+})
+
 test('attempt limiter: backoff, lockout, throwIfRefused with retryAfter', () => {
   const limiter = new AttemptLimiter()
   assert.equal(limiter.policy.lockoutAfter, 10)

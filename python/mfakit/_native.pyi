@@ -191,7 +191,7 @@ class Totp:
         """Verifies ``code``; ``None`` for a wrong, malformed or replayed code."""
 
     def provisioning_uri(self) -> str:
-        """The otpauth://totp/ URI (needs ``account``)."""
+        """The otpauth://totp/ URI (needs a non-blank ``account``; ``issuer`` non-blank if set)."""
 
     def qr_svg(self, *, min_size: int = 256) -> str:
         """The provisioning URI as an SVG QR code."""
@@ -246,7 +246,7 @@ class Hotp:
         """The next counter after two consecutive codes, or ``None``."""
 
     def provisioning_uri(self) -> str:
-        """The otpauth://hotp/ URI (needs ``account``)."""
+        """The otpauth://hotp/ URI (needs a non-blank ``account``; ``issuer`` non-blank if set)."""
 
     def qr_svg(self, *, min_size: int = 256) -> str:
         """The provisioning URI as an SVG QR code."""
@@ -292,10 +292,10 @@ class OtpAuthUri:
     ) -> OtpAuthUri: ...
     @staticmethod
     def parse(uri: str) -> OtpAuthUri:
-        """Parses an otpauth:// URI."""
+        """Parses an otpauth:// URI; an empty account is accepted."""
 
     def to_uri(self) -> str:
-        """The URI text, defaults left out."""
+        """The URI text, defaults left out; raises for a blank account or blank issuer."""
 
     def totp(self) -> Totp:
         """The Totp this URI describes."""
@@ -406,12 +406,19 @@ def normalize_recovery_code(input: str) -> str | None:
 
 @final
 class ChallengeKey:
-    """The application's HMAC key for challenges (16 to 1024 bytes)."""
+    """The application's HMAC key for challenges (16 to 1024 bytes).
+
+    Keep it in a secret store: ``expose_bytes()`` gives the bytes to put there,
+    ``ChallengeKey(stored)`` loads them again. ``repr()`` hides it.
+    """
 
     def __new__(cls, key: bytes) -> ChallengeKey: ...
     @staticmethod
     def generate() -> ChallengeKey:
-        """A random 256-bit key."""
+        """A random 256-bit key; store ``expose_bytes()`` before issuing challenges."""
+
+    def expose_bytes(self) -> bytes:
+        """The raw key bytes, to store as a secret; load them again with ``ChallengeKey(stored)``."""
 
 @final
 class OtpChallenge:

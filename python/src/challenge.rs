@@ -6,6 +6,7 @@ use mfakit_core::{
     IssuedChallenge, OtpChallenge,
 };
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use crate::exceptions::OrRaise;
 use crate::guard;
@@ -19,7 +20,8 @@ fn now_or(now: Option<u64>) -> u64 {
 }
 
 /// The application's HMAC key for challenges (16 to 1024 bytes; `ChallengeKey.generate()`
-/// makes a 256-bit one). Keep it in a secret store; `repr()` hides it.
+/// makes a 256-bit one). Keep it in a secret store — `expose_bytes()` gives the bytes to put
+/// there, `ChallengeKey(stored)` loads them again; `repr()` hides it.
 #[pyclass(module = "mfakit", name = "ChallengeKey", frozen)]
 pub(crate) struct PyChallengeKey {
     inner: ChallengeKey,
@@ -36,13 +38,21 @@ impl PyChallengeKey {
         })
     }
 
-    /// A new random 256-bit key. Note: there is no way to read a key back; generate the
-    /// bytes yourself (`secrets.token_bytes(32)`) when they must be stored.
+    /// A new random 256-bit key. Store `expose_bytes()` before issuing challenges: a key
+    /// that only lives in memory cannot verify them after a restart.
     #[staticmethod]
     fn generate() -> Self {
         PyChallengeKey {
             inner: ChallengeKey::generate(),
         }
+    }
+
+    /// The raw key bytes, to put in the application's secret store and load again with
+    /// `ChallengeKey(stored)`. Store this as a secret: with it, anyone holding a stored
+    /// challenge can test every code offline. The key inside mfakit is wiped when freed; the
+    /// returned `bytes` is an ordinary Python object that cannot be, so drop it once stored.
+    fn expose_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.expose_bytes())
     }
 
     fn __repr__(&self) -> &'static str {

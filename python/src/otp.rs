@@ -389,7 +389,9 @@ impl PyTotp {
         })
     }
 
-    /// The otpauth://totp/ URI for this TOTP; needs `account` (set at construction).
+    /// The otpauth://totp/ URI for this TOTP; needs a non-blank `account` (set at
+    /// construction), and an `issuer` that is non-blank if given (else
+    /// `InvalidParameterError`).
     fn provisioning_uri(&self) -> PyResult<String> {
         guard(|| self.uri())
     }
@@ -519,7 +521,7 @@ impl PyHotp {
             .as_deref()
             .ok_or_else(|| invalid_parameter("account", "is required for a provisioning URI"))?;
         OtpAuthUri::for_hotp(&self.inner, self.counter, self.issuer.as_deref(), account)
-            .to_uri()
+            .and_then(|uri| uri.to_uri())
             .or_raise()
     }
 }
@@ -615,7 +617,8 @@ impl PyHotp {
         })
     }
 
-    /// The otpauth://hotp/ URI for this HOTP starting at `counter`; needs `account`.
+    /// The otpauth://hotp/ URI for this HOTP starting at `counter`; needs a non-blank
+    /// `account`, and an `issuer` that is non-blank if given (else `InvalidParameterError`).
     fn provisioning_uri(&self) -> PyResult<String> {
         guard(|| self.uri())
     }

@@ -13,6 +13,10 @@ use crate::secret;
 /// `OtpAuthUri.parse(text)` reads one; `OtpAuthUri(kind=..., secret=..., account=..., ...)`
 /// describes one and `to_uri()` writes it, leaving out parameters at their defaults.
 /// `period` is `None` for HOTP and `counter` is `None` for TOTP. `repr()` hides the secret.
+///
+/// `to_uri()` raises `InvalidParameterError` for an empty or blank account, an empty or blank
+/// issuer (pass `None` for none) or an issuer with `:`. `parse()` accepts an empty account, so
+/// that importing another generator's URI keeps its working secret.
 #[pyclass(module = "mfakit", name = "OtpAuthUri", frozen)]
 pub(crate) struct PyOtpAuthUri {
     inner: OtpAuthUri,
@@ -111,7 +115,7 @@ impl PyOtpAuthUri {
         self.inner.issuer.as_deref()
     }
 
-    /// The account name.
+    /// The account name; `""` only for a parsed URI that had none (`to_uri()` then raises).
     #[getter]
     fn account(&self) -> &str {
         &self.inner.account

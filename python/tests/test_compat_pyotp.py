@@ -233,6 +233,19 @@ def test_difference_window_limit() -> None:
         compat.TOTP(SECRET).verify("123456", valid_window=101)
 
 
+def test_difference_blank_label() -> None:
+    # pyotp writes an empty account or issuer into the label; the core refuses to build that.
+    theirs = pyotp.utils.build_uri(SECRET, "")
+    for name, issuer in (("", None), ("  ", "I"), ("a", ""), ("a", " ")):
+        with pytest.raises(mfakit.InvalidParameterError):
+            compat_utils.build_uri(SECRET, name, issuer=issuer)
+    with pytest.raises(ValueError):
+        compat.TOTP(SECRET, name="a", issuer="").provisioning_uri()
+    # Reading such a URI still works: the secret is intact.
+    back = compat.parse_uri(theirs)
+    assert back.name == pyotp.parse_uri(theirs).name and back.at(1e9) == pyotp.TOTP(SECRET).at(1e9)
+
+
 def test_difference_parse_uri() -> None:
     s = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     assert pyotp.parse_uri("otpauth://hotp/x?secret=" + s).at(0) == pyotp.HOTP(s).at(0)

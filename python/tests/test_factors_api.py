@@ -103,6 +103,22 @@ def test_challenge_flow_and_resend_rate_limit() -> None:
         mfakit.OtpChallenge.from_stored("mfakit:challenge:v1:x")
 
 
+def test_generated_challenge_key_exports_and_reloads() -> None:
+    first = mfakit.ChallengeKey.generate()
+    stored = first.expose_bytes()
+    assert isinstance(stored, bytes) and len(stored) == 32
+    assert repr(first) == "ChallengeKey(<redacted>)" and stored.hex() not in repr(first)
+    second = mfakit.ChallengeKey(stored)  # e.g. after a restart, from the secret store
+    assert second.expose_bytes() == stored
+    issued = mfakit.OtpChallenge.issue(first, now=1000)
+    del first
+    result = issued.challenge.verify(second, issued.code, now=1001)
+    assert result and result.verdict == "accepted"
+    other = mfakit.ChallengeKey.generate()
+    assert other.expose_bytes() != stored
+    assert issued.challenge.verify(other, issued.code, now=1001).verdict == "wrong"
+
+
 def test_limiters() -> None:
     limiter = mfakit.AttemptLimiter()
     assert limiter.check(None, now=0).allowed

@@ -128,6 +128,18 @@ def uri_of(fields: dict[str, Any]) -> mfakit.OtpAuthUri:
     )
 
 
+def typed_of(fields: dict[str, Any]) -> mfakit.Totp | mfakit.Hotp:
+    if fields["type"] == "totp":
+        return mfakit.Totp(
+            fields["secret_base32"], digits=fields["digits"], period=fields["period"],
+            algorithm=fields["algorithm"], issuer=fields["issuer"], account=fields["account"],
+        )
+    return mfakit.Hotp(
+        fields["secret_base32"], digits=fields["digits"], counter=fields["counter"],
+        algorithm=fields["algorithm"], issuer=fields["issuer"], account=fields["account"],
+    )
+
+
 @pytest.mark.parametrize("case", cases("uri.json", "parse"))
 def test_uri_parse(case: dict[str, Any]) -> None:
     if case.get("error"):
@@ -137,6 +149,14 @@ def test_uri_parse(case: dict[str, Any]) -> None:
         return
     uri = mfakit.OtpAuthUri.parse(case["uri"])
     check_fields(uri, case["expect"])
+    if case.get("rebuild_error"):
+        # Accepted on parse, refused on build (an empty account), from every builder.
+        for build in (uri.to_uri, (uri.totp() if uri.kind == "totp" else uri.hotp()).provisioning_uri):
+            with pytest.raises(mfakit.MfaError) as info:
+                build()
+            assert info.value.code == case["rebuild_error"]
+            assert str(info.value).startswith(f"invalid parameter `{case['rebuild_field']}`")
+        return
     again = mfakit.OtpAuthUri.parse(uri.to_uri())
     check_fields(again, case["expect"])
     assert again.to_uri() == uri.to_uri()
@@ -161,21 +181,16 @@ def test_uri_build(case: dict[str, Any]) -> None:
     assert text == case["uri"]
     check_fields(mfakit.OtpAuthUri.parse(text), fields)
     # The same URI from a Totp/Hotp object's provisioning_uri().
-    if fields["type"] == "totp":
-        obj: mfakit.Totp | mfakit.Hotp = mfakit.Totp(
-            fields["secret_base32"], digits=fields["digits"], period=fields["period"],
-            algorithm=fields["algorithm"], issuer=fields["issuer"], account=fields["account"],
-        )
-    else:
-        obj = mfakit.Hotp(
-            fields["secret_base32"], digits=fields["digits"], counter=fields["counter"],
-            algorithm=fields["algorithm"], issuer=fields["issuer"], account=fields["account"],
-        )
-    assert obj.provisioning_uri() == case["uri"]
+    assert typed_of(fields).provisioning_uri() == case["uri"]
 
 
 @pytest.mark.parametrize("case", cases("uri.json", "build_errors"))
 def test_uri_build_errors(case: dict[str, Any]) -> None:
-    with pytest.raises(mfakit.MfaError) as info:
-        uri_of(case["fields"]).to_uri()
-    assert info.value.code == case["error"]
+    fields = case["fields"]
+    # The same refusal from the generic builder and from a Totp/Hotp's provisioning_uri().
+    for build in (uri_of(fields).to_uri, typed_of(fields).provisioning_uri):
+        with pytest.raises(mfakit.MfaError) as info:
+            build()
+        assert info.value.code == case["error"]
+        # The parameter is named in the message (Python errors carry no separate field).
+        assert str(info.value).startswith(f"invalid parameter `{case['field']}`")

@@ -149,8 +149,11 @@ dump("base32.json", "Base32 secret decoding: tolerant of case, spaces, hyphens a
 # otpauth URIs: parse cases (expected fields or error) and build cases (fields -> exact text).
 S = b32(SEEDS["SHA1"])
 parse = []
-def pcase(note, uri, **expect):
-    parse.append({"note": note, "uri": uri, **({"error": expect["error"]} if "error" in expect else {"expect": expect})})
+def pcase(note, uri, rebuild_error=None, **expect):
+    case = {"note": note, "uri": uri, **({"error": expect["error"]} if "error" in expect else {"expect": expect})}
+    if rebuild_error:
+        case["rebuild_error"], case["rebuild_field"] = rebuild_error
+    parse.append(case)
 def fields(kind="totp", issuer=None, account="", algorithm="SHA1", digits=6, period=30, counter=None, secret=S):
     d = {"type": kind, "secret_base32": secret, "issuer": issuer, "account": account, "algorithm": algorithm,
          "digits": digits}
@@ -177,6 +180,16 @@ pcase("unknown parameter ignored", f"otpauth://totp/bob?secret={S}&image=https%3
 pcase("unicode account", f"otpauth://totp/%E5%B1%B1%E7%94%B0?secret={S}", **fields(account="山田"))
 pcase("padded secret", f"otpauth://totp/bob?secret={base64.b32encode(SEEDS['SHA1'][:7]).decode()}",
       **fields(account="bob", secret=b32(SEEDS["SHA1"][:7])))
+# Parsing is tolerant of other generators' labels: an empty issuer is no issuer, and an empty
+# account is kept as "" (the secret still works) although building such a URI is refused.
+pcase("empty issuer in label is no issuer", f"otpauth://totp/:bob?secret={S}", **fields(account="bob"))
+pcase("empty issuer parameter is no issuer", f"otpauth://totp/bob?secret={S}&issuer=", **fields(account="bob"))
+pcase("empty account accepted, not rebuilt", f"otpauth://totp/?secret={S}",
+      rebuild_error=("invalid_parameter", "account"), **fields(account=""))
+pcase("issuer with empty account accepted, not rebuilt", f"otpauth://hotp/ACME:?secret={S}&issuer=ACME&counter=3",
+      rebuild_error=("invalid_parameter", "account"), **fields("hotp", "ACME", "", counter=3))
+pcase("blank account accepted as empty, not rebuilt", f"otpauth://totp/ACME:%20%20?secret={S}",
+      rebuild_error=("invalid_parameter", "account"), **fields(issuer="ACME", account=""))
 pcase("wrong scheme", f"https://totp/bob?secret={S}", error="invalid_uri")
 pcase("unknown type", f"otpauth://motp/bob?secret={S}", error="invalid_uri")
 pcase("missing secret", "otpauth://totp/bob?issuer=ACME", error="invalid_uri")
@@ -204,12 +217,23 @@ build = [
     {"note": "reserved characters encoded", "fields": fields(issuer="A&B", account="x y/z?#"),
      "uri": f"otpauth://totp/A%26B:x%20y%2Fz%3F%23?secret={S}&issuer=A%26B"},
 ]
+def ecase(note, field, **kw):
+    return {"note": note, "fields": fields(**kw), "error": "invalid_parameter", "field": field}
 build_errors = [
-    {"note": "colon in issuer", "fields": fields(issuer="A:B", account="bob"), "error": "invalid_parameter"},
-    {"note": "colon in account without issuer", "fields": fields(account="a:b"), "error": "invalid_parameter"},
+    ecase("colon in issuer", "issuer", issuer="A:B", account="bob"),
+    ecase("colon in account without issuer", "account", account="a:b"),
+    ecase("empty account", "account", issuer="ACME", account=""),
+    ecase("empty account without issuer (hotp)", "account", kind="hotp", account="", counter=0),
+    ecase("whitespace-only account", "account", issuer="ACME", account=" \t "),
+    ecase("Unicode whitespace-only account", "account", account="\u00a0\u3000"),
+    ecase("empty issuer (pass null for none)", "issuer", issuer="", account="bob"),
+    ecase("whitespace-only issuer", "issuer", issuer="  ", account="bob"),
 ]
 dump("uri.json", "otpauth:// Key URI format. `parse`: a URI and the fields it must yield, or the error code. "
      "`build`: fields and the exact URI text mfakit produces (defaults omitted, %20 for spaces); every built URI "
-     "must parse back to the same fields. `build_errors`: fields that cannot be expressed.",
+     "must parse back to the same fields, and every parsed URI must build and parse back to the same text, except "
+     "those with `rebuild_error`/`rebuild_field`: parsed, but building them again fails with that code for that "
+     "parameter (an empty account). `build_errors`: fields that cannot be expressed, with the error code and the "
+     "parameter (`field`) it names.",
      parse=parse, build=build, build_errors=build_errors)
 print("vectors written")

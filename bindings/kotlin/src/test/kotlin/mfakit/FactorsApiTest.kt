@@ -182,6 +182,25 @@ class FactorsApiTest {
     }
 
     @Test
+    fun `a generated ChallengeKey exports its bytes and loads again`() {
+        val first = ChallengeKey.generate()
+        val stored = first.exposeBytes()
+        assertEquals(32, stored.size)
+        assertEquals("ChallengeKey(<redacted>)", first.toString())
+        val second = ChallengeKey.fromBytes(stored.copyOf()) // e.g. after a restart, from a secret store
+        assertArrayEquals(stored, second.exposeBytes())
+        val issued = IssuedChallenge.issue(first, now)
+        first.close()
+        assertEquals(ChallengeVerdict.Accepted, issued.challenge().verify(second, issued.code(), now + 1).verdict)
+        // A copy: wiping it does not touch the key.
+        stored.fill(0)
+        assertFalse(second.exposeBytes().contentEquals(stored))
+        val other = ChallengeKey.generate()
+        assertFalse(other.exposeBytes().contentEquals(second.exposeBytes()))
+        assertEquals(ChallengeVerdict.Wrong(4), issued.challenge().verify(other, issued.code(), now + 1).verdict)
+    }
+
+    @Test
     fun `toString of secret-holding objects is redacted`() {
         val key = SealingKey.generate()
         val ckey = ChallengeKey.generate()

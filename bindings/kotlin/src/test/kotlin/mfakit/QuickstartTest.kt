@@ -55,7 +55,7 @@ class QuickstartTest {
         val secret = ring.openSecret(sealed, "user:42".toByteArray())
 
         // Email/SMS codes: send issued.code(), persist the challenge (it holds only an HMAC).
-        val key = ChallengeKey.generate()
+        val key = ChallengeKey.generate()                       // store key.exposeBytes(); reload: ChallengeKey.fromBytes(stored)
         val issued = IssuedChallenge.issue(key, now = unixNow())
         val result = OtpChallenge.fromStored(issued.challenge().toStored()).verify(key, "042137", unixNow())
         when (val v = result.verdict) {

@@ -143,6 +143,13 @@ class VectorTest {
         } else {
             val uri = OtpAuthUri.parse(case.getString("uri"))
             checkFields(uri, case.getJSONObject("expect"))
+            val rebuildError = case.stringOrNull("rebuild_error")
+            if (rebuildError != null) {
+                // Accepted on parse, refused on build (an empty account), from every builder.
+                assertRefused(rebuildError, case.getString("rebuild_field")) { uri.toUri() }
+                assertRefused(rebuildError, case.getString("rebuild_field")) { typedUriOf(uri) }
+                return@each
+            }
             // Stable round trip: the built text parses to the same fields and builds the same text.
             val text = uri.toUri()
             checkFields(OtpAuthUri.parse(text), case.getJSONObject("expect"))
@@ -161,7 +168,22 @@ class VectorTest {
 
     @TestFactory
     fun `otpauth URI build errors`() = each("uri.json", "build_errors") { case ->
-        val e = assertThrows<MfaException> { uriOf(case.getJSONObject("fields")).toUri() }
-        assertEquals(case.getString("error"), e.code())
+        val uri = uriOf(case.getJSONObject("fields"))
+        // The same refusal from the generic builder and from forTotp / forHotp.
+        assertRefused(case.getString("error"), case.getString("field")) { uri.toUri() }
+        assertRefused(case.getString("error"), case.getString("field")) { typedUriOf(uri) }
+    }
+
+    /** `forTotp` / `forHotp` with the fields of `uri`. */
+    private fun typedUriOf(uri: OtpAuthUri): OtpAuthUri =
+        when (val kind = uri.kind()) {
+            is OtpKind.Totp -> OtpAuthUri.forTotp(uri.totp(), uri.account(), uri.issuer())
+            is OtpKind.Hotp -> OtpAuthUri.forHotp(uri.hotp(), kind.counter, uri.account(), uri.issuer())
+        }
+
+    private fun assertRefused(code: String, field: String, block: () -> Any) {
+        val e = assertThrows<MfaException> { block() }
+        assertEquals(code, e.code())
+        assertEquals(field, (e as MfaException.InvalidParameter).name)
     }
 }
