@@ -100,6 +100,13 @@ test('hostile input gets typed errors, never a crash', () => {
   assert.equal(codeOf(() => new Totp()), 'invalid_parameter')
   assert.equal(codeOf(() => new Totp(42)), 'invalid_parameter')
   assert.equal(codeOf(() => new Totp({ secret: 42 })), 'invalid_secret')
+  assert.equal(codeOf(() => new Totp(null)), 'invalid_parameter')
+  assert.equal(codeOf(() => new Totp({})), 'invalid_secret', 'a missing secret')
+  assert.equal(codeOf(() => new Totp({ secret: SECRET, digits: '6' })), 'invalid_parameter')
+  assert.equal(codeOf(() => totp.verify('123456', { afterStep: -1 })), 'invalid_parameter')
+  assert.equal(codeOf(() => totp.verify('123456', { at: 'soon' })), 'invalid_parameter')
+  // Options are read as properties, inherited ones included, like any JavaScript options bag.
+  assert.equal(new Totp(Object.create({ secret: SECRET })).at(59), new Totp({ secret: SECRET }).at(59))
   assert.equal(codeOf(() => totp.verify(123456, { at: 1e9 })), 'invalid_parameter')
   assert.equal(codeOf(() => totp.verify('123456', 'now')), 'invalid_parameter')
   assert.equal(codeOf(() => Totp.fromUri(null)), 'invalid_parameter')
