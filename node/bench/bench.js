@@ -13,8 +13,8 @@ const speakeasy = require('speakeasy')
 const nodeRsArgon2 = require('@node-rs/argon2')
 const { monitorEventLoopDelay } = require('node:perf_hooks')
 
-const RUN_MS = Number(process.env.MFAKIT_BENCH_MS || 150)
-const ROUNDS = Number(process.env.MFAKIT_BENCH_ROUNDS || 7)
+const RUN_MS = Number(process.env.MFAKIT_BENCH_MS || 60)
+const ROUNDS = Number(process.env.MFAKIT_BENCH_ROUNDS || 25)
 const SECRET = mfakit.randomSecret()
 const T = 1_700_000_000
 const totp = new mfakit.Totp({ secret: SECRET })
