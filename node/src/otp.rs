@@ -1,10 +1,8 @@
 //! JavaScript face of `core/src/otp.rs`: `Totp` (RFC 6238), `Hotp` (RFC 4226) and the
 //! `OtpMatch` a successful verification returns.
 
-use std::cell::RefCell;
-
 use mfakit_core::{self as mfa, OtpAuthUri, Profile, Result, Secret, TotpParams};
-use napi::bindgen_prelude::{Buffer, Either, FnArgs, Function, FunctionRef, Unknown};
+use napi::bindgen_prelude::{Buffer, Either, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
@@ -27,46 +25,35 @@ pub struct OtpMatch {
     pub drift: i64,
 }
 
-type MatchFactory = FunctionRef<FnArgs<(f64, f64)>, Unknown<'static>>;
+/// How a match crosses to JavaScript: `verify` returns one number,
+/// `step * MATCH_BASE + drift + MATCH_OFFSET`, which `lib/index.js` turns into
+/// `{ step, drift }`. Building that object through N-API (two property stores on a fresh
+/// object), or calling a JS function from Rust to build it, cost a fifth of a whole
+/// verification (measured in instructions with callgrind); a number crosses for almost
+/// nothing and the object literal is built on V8's fast path. Drifts are bounded by the window
+/// (100) and the look-ahead (1000), well inside `MATCH_OFFSET`; a step too large to pack
+/// exactly below 2^53 comes back as the object itself. `lib/index.js` holds the same two
+/// constants.
+const MATCH_BASE: u64 = 4096;
+const MATCH_OFFSET: i64 = 2048;
 
-thread_local! {
-    /// `(step, drift) => ({ step, drift })`, registered by `lib/index.js` (see `found`).
-    static MATCH_FACTORY: RefCell<Option<MatchFactory>> = const { RefCell::new(None) };
-}
+/// A match as `verify` returns it to `lib/index.js` (see [`MATCH_BASE`]).
+type Packed = Either<f64, OtpMatch>;
 
-/// Remembers the JS function that builds `{ step, drift }` objects (see `found`).
-#[napi(js_name = "__registerMatchFactory", skip_typescript)]
-pub fn register_match_factory(
-    factory: Function<FnArgs<(f64, f64)>, Unknown<'static>>,
-) -> napi::Result<()> {
-    let factory = factory.create_ref()?;
-    MATCH_FACTORY.with(|slot| *slot.borrow_mut() = Some(factory));
-    Ok(())
-}
-
-/// A verification result as JS sees it: `{ step, drift }` or `null`.
-///
-/// The object is built by a small JS function rather than property by property through
-/// napi: two `napi_set_property` calls on a fresh object cost more than the HMAC-SHA1 work
-/// of a verification (measured: 30 % of `verify`), while a JS object literal is created on
-/// V8's fast path, with one stable shape for every result.
-fn found(env: &Env, m: Option<mfa::OtpMatch>) -> napi::Result<Option<Found>> {
-    let Some(m) = m else { return Ok(None) };
-    let m = OtpMatch::from(m);
-    MATCH_FACTORY.with(|slot| match slot.borrow().as_ref() {
-        // Steps and drifts are far below 2^53 (checked on input): exact as doubles.
-        Some(factory) => Ok(Some(Either::A(
-            factory
-                .borrow_back(env)?
-                .call(FnArgs::from((m.step as f64, m.drift as f64)))?,
-        ))),
-        // The generated loader used on its own: build the object through napi.
-        None => Ok(Some(Either::B(m))),
+fn packed(m: Option<mfa::OtpMatch>) -> Option<Packed> {
+    let m = m?;
+    let base = m.step.checked_mul(MATCH_BASE).filter(|&b| b < 1 << 53);
+    let drift = m
+        .drift
+        .checked_add(MATCH_OFFSET)
+        .and_then(|d| u64::try_from(d).ok())
+        .filter(|&d| d < MATCH_BASE);
+    Some(match (base, drift) {
+        // Below 2^53: exact as a double.
+        (Some(base), Some(drift)) => Either::A((base + drift) as f64),
+        _ => Either::B(OtpMatch::from(m)),
     })
 }
-
-/// `{ step, drift }`, built by the registered JS factory or by napi.
-type Found = Either<Unknown<'static>, OtpMatch>;
 
 impl From<mfa::OtpMatch> for OtpMatch {
     fn from(m: mfa::OtpMatch) -> Self {
@@ -171,6 +158,31 @@ pub struct Totp {
 }
 
 impl Totp {
+    /// The match of `verify` and `__verifyPacked`.
+    fn verify_match(
+        &self,
+        env: &Env,
+        code: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Option<mfa::OtpMatch>> {
+        guard(env, || {
+            let code = string(code, "code")?;
+            // The fields of `VerifyOptions`.
+            let options = convert::Fields::new(options, "options")?;
+            self.inner.verify_at(
+                &code,
+                time_or_now(env, options.get("at")?)?,
+                convert::window(env, options.get("window")?)?,
+                opt_integer(
+                    env,
+                    options.get("afterStep")?,
+                    "afterStep",
+                    MAX_SAFE_INTEGER,
+                )?,
+            )
+        })
+    }
+
     fn uri(&self) -> Result<String> {
         let account = self.account.as_deref().ok_or_else(|| {
             invalid(
@@ -326,24 +338,21 @@ impl Totp {
         env: Env,
         code: Unknown<'_>,
         options: Option<Unknown<'_>>,
-    ) -> napi::Result<Option<Found>> {
-        let result = guard(&env, || {
-            let code = string(code, "code")?;
-            // The fields of `VerifyOptions`.
-            let options = convert::Fields::new(options, "options")?;
-            self.inner.verify_at(
-                &code,
-                time_or_now(&env, options.get("at")?)?,
-                convert::window(&env, options.get("window")?)?,
-                opt_integer(
-                    &env,
-                    options.get("afterStep")?,
-                    "afterStep",
-                    MAX_SAFE_INTEGER,
-                )?,
-            )
-        })?;
-        found(&env, result)
+    ) -> napi::Result<Option<OtpMatch>> {
+        // `lib/index.js` calls `__verifyPacked` instead (see `MATCH_BASE`); this method gives
+        // `verify` its signature and documentation in index.d.ts.
+        Ok(self.verify_match(&env, code, options)?.map(OtpMatch::from))
+    }
+
+    /// `verify` with its result packed into a number (see `MATCH_BASE`).
+    #[napi(js_name = "__verifyPacked", skip_typescript)]
+    pub fn verify_packed(
+        &self,
+        env: Env,
+        code: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Option<Packed>> {
+        Ok(packed(self.verify_match(&env, code, options)?))
     }
 
     /// The otpauth://totp/ URI for this TOTP (Key URI format); needs a non-blank `account`,
@@ -479,6 +488,22 @@ pub struct Hotp {
 }
 
 impl Hotp {
+    /// The match of `verify` and `__verifyPacked`.
+    fn verify_match(
+        &self,
+        env: &Env,
+        code: Unknown<'_>,
+        counter: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Option<mfa::OtpMatch>> {
+        guard(env, || {
+            let code = string(code, "code")?;
+            let (counter, look_ahead) =
+                Hotp::range(env, counter, options, mfa::Hotp::DEFAULT_LOOK_AHEAD)?;
+            self.inner.verify(&code, counter, look_ahead)
+        })
+    }
+
     pub(crate) fn from_parts(
         inner: mfa::Hotp,
         counter: u64,
@@ -580,14 +605,24 @@ impl Hotp {
         code: Unknown<'_>,
         counter: Unknown<'_>,
         options: Option<Unknown<'_>>,
-    ) -> napi::Result<Option<Found>> {
-        let result = guard(&env, || {
-            let code = string(code, "code")?;
-            let (counter, look_ahead) =
-                Hotp::range(&env, counter, options, mfa::Hotp::DEFAULT_LOOK_AHEAD)?;
-            self.inner.verify(&code, counter, look_ahead)
-        })?;
-        found(&env, result)
+    ) -> napi::Result<Option<OtpMatch>> {
+        // `lib/index.js` calls `__verifyPacked` instead (see `MATCH_BASE`); this method gives
+        // `verify` its signature and documentation in index.d.ts.
+        Ok(self
+            .verify_match(&env, code, counter, options)?
+            .map(OtpMatch::from))
+    }
+
+    /// `verify` with its result packed into a number (see `MATCH_BASE`).
+    #[napi(js_name = "__verifyPacked", skip_typescript)]
+    pub fn verify_packed(
+        &self,
+        env: Env,
+        code: Unknown<'_>,
+        counter: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Option<Packed>> {
+        Ok(packed(self.verify_match(&env, code, counter, options)?))
     }
 
     /// Resynchronises a drifted counter from two consecutive codes (RFC 4226 section 7.4);

@@ -158,6 +158,24 @@ test('HOTP look-ahead and resync', () => {
   assert.match(hotp.provisioningUri(), /^otpauth:\/\/hotp\/Example:bob\?secret=.*&counter=7$/)
 })
 
+test('verify results at the edges of how they cross from Rust', () => {
+  // The match crosses as one packed number (node/src/otp.rs, MATCH_BASE): the widest drifts
+  // either way, and steps too large to pack, which come back as the object itself.
+  const totp = new Totp({ secret: SECRET })
+  const t = 1_700_000_000
+  assert.deepEqual(totp.verify(totp.at(t - 3000), { at: t, window: 100 }), { step: Math.floor(t / 30) - 100, drift: -100 })
+  assert.deepEqual(totp.verify(totp.at(t + 3000), { at: t, window: 100 }), { step: Math.floor(t / 30) + 100, drift: 100 })
+  const far = Number.MAX_SAFE_INTEGER - 100
+  assert.deepEqual(totp.verify(totp.at(far - 30), { at: far }), { step: Math.floor(far / 30) - 1, drift: -1 })
+  const hotp = new Hotp({ secret: SECRET })
+  assert.deepEqual(hotp.verify(hotp.at(1005), 5, { lookAhead: 1000 }), { step: 1005, drift: 1000 })
+  for (const counter of [2 ** 41 - 2, 2 ** 41, 2 ** 45, Number.MAX_SAFE_INTEGER - 10]) {
+    const m = hotp.verify(hotp.at(counter + 3), counter, { lookAhead: 5 })
+    assert.deepEqual(m, { step: counter + 3, drift: 3 }, String(counter))
+    assert.deepEqual(Object.keys(m), ['step', 'drift'])
+  }
+})
+
 test('QR codes: SVG string, PNG Buffer, terminal text', () => {
   const svg = totp.qrSvg()
   assert.match(svg, /^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/)
