@@ -166,20 +166,19 @@ impl Totp {
         options: Option<Unknown<'_>>,
     ) -> napi::Result<Option<mfa::OtpMatch>> {
         guard(env, || {
-            let code = string(code, "code")?;
             // The fields of `VerifyOptions`.
             let options = convert::Fields::new(options, "options")?;
-            self.inner.verify_at(
-                &code,
-                time_or_now(env, options.get("at")?)?,
-                convert::window(env, options.get("window")?)?,
-                opt_integer(
-                    env,
-                    options.get("afterStep")?,
-                    "afterStep",
-                    MAX_SAFE_INTEGER,
-                )?,
-            )
+            let at = time_or_now(env, options.get("at")?)?;
+            let window = convert::window(env, options.get("window")?)?;
+            let after_step = opt_integer(
+                env,
+                options.get("afterStep")?,
+                "afterStep",
+                MAX_SAFE_INTEGER,
+            )?;
+            convert::with_short_string(env, code, "code", |code| {
+                self.inner.verify_at(code, at, window, after_step)
+            })
         })
     }
 
@@ -497,10 +496,11 @@ impl Hotp {
         options: Option<Unknown<'_>>,
     ) -> napi::Result<Option<mfa::OtpMatch>> {
         guard(env, || {
-            let code = string(code, "code")?;
             let (counter, look_ahead) =
                 Hotp::range(env, counter, options, mfa::Hotp::DEFAULT_LOOK_AHEAD)?;
-            self.inner.verify(&code, counter, look_ahead)
+            convert::with_short_string(env, code, "code", |code| {
+                self.inner.verify(code, counter, look_ahead)
+            })
         })
     }
 

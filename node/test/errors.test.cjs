@@ -158,6 +158,26 @@ test('HOTP look-ahead and resync', () => {
   assert.match(hotp.provisioningUri(), /^otpauth:\/\/hotp\/Example:bob\?secret=.*&counter=7$/)
 })
 
+test('typed codes of every length are read whole', () => {
+  // Short input is read into a fixed buffer (node/src/convert.rs, with_short_string); longer
+  // input, and text cut inside a multibyte character, must be read again in full.
+  const totp = new Totp({ secret: SECRET })
+  const hotp = new Hotp({ secret: SECRET })
+  const t = 1_700_000_000
+  const code = totp.at(t)
+  const step = Math.floor(t / 30)
+  for (let n = 0; n <= 80; n++) {
+    const pad = ' '.repeat(n)
+    assert.deepEqual(totp.verify(pad + code, { at: t }), { step, drift: 0 }, `${n} spaces first`)
+    assert.deepEqual(hotp.verify(pad + hotp.at(3), 0), { step: 3, drift: 3 }, `${n} spaces first`)
+    for (const tail of ['é', '€', '😀', '\0', 'x']) {
+      assert.equal(totp.verify(code + pad + tail, { at: t }), null, `${n} spaces, then ${tail}`)
+      assert.equal(totp.verify(pad + tail + code, { at: t }), null, `${tail} after ${n} spaces`)
+    }
+  }
+  assert.equal(totp.verify('1'.repeat(10_000), { at: t }), null)
+})
+
 test('verify results at the edges of how they cross from Rust', () => {
   // The match crosses as one packed number (node/src/otp.rs, MATCH_BASE): the widest drifts
   // either way, and steps too large to pack, which come back as the object itself.
