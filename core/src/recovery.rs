@@ -66,7 +66,8 @@ const HASH_LEN: usize = 32;
 const DUMMY_SALT: [u8; SALT_LEN] = *b"mfakit-no-slot!!";
 const PREFIX: &str = "mfakit:recovery:v1:argon2id:";
 
-/// Largest argon2 working memory kept between evaluations on a thread.
+/// Largest argon2 working memory a parked engine keeps between evaluations; a larger cost
+/// allocates for the one evaluation and frees (wiped) afterwards.
 const MAX_KEPT_MEMORY_KIB: u32 = 64 * 1024;
 
 /// argon2 engines with their working memory, parked between evaluations and shared by all
