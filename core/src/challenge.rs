@@ -18,7 +18,7 @@ use std::fmt;
 
 use hmac::{Hmac, Mac};
 use rand::rngs::OsRng;
-use rand::{Rng, RngCore};
+use rand::{CryptoRng, Rng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -246,11 +246,23 @@ impl OtpChallenge {
         policy: &ChallengePolicy,
         now: u64,
     ) -> Result<IssuedChallenge> {
+        Self::issue_with_rng(&mut OsRng, key, policy, now)
+    }
+
+    /// [`OtpChallenge::issue`] drawing the id and code from `rng`, a cryptographically secure
+    /// generator the caller supplies (the stateful service passes its own, so that every
+    /// transition takes its randomness as an argument).
+    pub fn issue_with_rng<R: RngCore + CryptoRng>(
+        rng: &mut R,
+        key: &ChallengeKey,
+        policy: &ChallengePolicy,
+        now: u64,
+    ) -> Result<IssuedChallenge> {
         policy.validate()?;
         let mut id = [0u8; ID_BYTES];
-        OsRng.fill_bytes(&mut id);
+        rng.fill_bytes(&mut id);
         let id = b64e(&id);
-        let code = draw_code(policy.digits);
+        let code = draw_code(rng, policy.digits);
         let mac = b64e(&key.mac(&id, code.code.as_bytes()));
         Ok(IssuedChallenge {
             challenge: OtpChallenge {
@@ -344,7 +356,7 @@ impl OtpChallenge {
         if !(4..=10).contains(&self.digits) {
             return Err(MfaError::stored("digits out of range"));
         }
-        let code = draw_code(self.digits);
+        let code = draw_code(&mut OsRng, self.digits);
         let mut challenge = self.clone();
         challenge.mac = b64e(&key.mac(&self.id, code.code.as_bytes()));
         challenge.sent_at = now;
@@ -411,8 +423,8 @@ impl OtpChallenge {
 
 /// A code uniform over `0 .. 10^digits`, zero-padded (`gen_range` rejects out-of-range draws
 /// instead of reducing modulo, so there is no bias).
-fn draw_code(digits: u32) -> ChallengeCode {
-    let value = OsRng.gen_range(0..10u64.pow(digits));
+fn draw_code<R: RngCore + CryptoRng>(rng: &mut R, digits: u32) -> ChallengeCode {
+    let value = rng.gen_range(0..10u64.pow(digits));
     ChallengeCode {
         code: format!("{value:0width$}", width = digits as usize),
     }

@@ -63,6 +63,28 @@ pub enum MfaError {
     /// The payload is too large to fit in a QR code.
     #[error("data too long for a QR code")]
     QrTooLarge,
+    /// The user has no such method enrolled (or no enrolment waiting for confirmation), so the
+    /// operation has nothing to act on. Offer enrolment, or another method.
+    #[error("`{method}` is not enrolled for this user")]
+    NotEnrolled {
+        /// The method: `totp`, `email`, `sms` or `recovery_code`.
+        method: String,
+    },
+    /// The operation needs a fresh step-up verification first (for example disabling a
+    /// method). Ask for a code with the service's step-up, then retry.
+    #[error("a fresh step-up verification is required")]
+    StepUpRequired,
+    /// The store could not be reached or answered with an error; nothing was changed by this
+    /// call. Retry later.
+    #[error("storage unavailable: {reason}")]
+    Storage {
+        /// What failed, without secrets (no connection passwords).
+        reason: String,
+    },
+    /// Too many concurrent writers changed the same user's record; this call gave up after a
+    /// bounded number of retries and changed nothing. Retry.
+    #[error("storage conflict: the record changed concurrently too often; retry")]
+    Conflict,
     /// A bug inside mfakit (for example a panic caught at a language boundary).
     #[error("internal error: {reason}")]
     Internal {
@@ -84,6 +106,10 @@ impl MfaError {
             MfaError::UnsealFailed => "unseal_failed",
             MfaError::RateLimited { .. } => "rate_limited",
             MfaError::QrTooLarge => "qr_too_large",
+            MfaError::NotEnrolled { .. } => "not_enrolled",
+            MfaError::StepUpRequired => "step_up_required",
+            MfaError::Storage { .. } => "storage_unavailable",
+            MfaError::Conflict => "storage_conflict",
             MfaError::Internal { .. } => "internal",
         }
     }
@@ -99,10 +125,15 @@ impl MfaError {
         "unseal_failed",
         "rate_limited",
         "qr_too_large",
+        "not_enrolled",
+        "step_up_required",
+        "storage_unavailable",
+        "storage_conflict",
         "internal",
     ];
 
-    pub(crate) fn param(name: &'static str, reason: impl Into<String>) -> Self {
+    /// An [`MfaError::InvalidParameter`] named `name`.
+    pub fn param(name: &'static str, reason: impl Into<String>) -> Self {
         MfaError::InvalidParameter {
             name,
             reason: reason.into(),
@@ -121,7 +152,15 @@ impl MfaError {
         }
     }
 
-    pub(crate) fn stored(reason: impl Into<String>) -> Self {
+    /// A storage failure; `reason` must not contain secrets.
+    pub fn storage(reason: impl Into<String>) -> Self {
+        MfaError::Storage {
+            reason: reason.into(),
+        }
+    }
+
+    /// An [`MfaError::InvalidStoredValue`].
+    pub fn stored(reason: impl Into<String>) -> Self {
         MfaError::InvalidStoredValue {
             reason: reason.into(),
         }

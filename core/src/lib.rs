@@ -13,13 +13,16 @@
 //! - [`OtpChallenge`]: email/SMS one-time codes, plus [`mask_email`] and [`mask_phone`];
 //! - [`AttemptLimiter`], [`RateLimiter`] and [`attacker_success_probability`] ([`limiter`]);
 //! - [`StepUp`]: MFA levels, freshness per operation class, RFC 8176 `amr` ([`stepup`]);
-//! - [`Keyring`]: AES-256-GCM sealed secrets with key ids and rotation ([`sealed`]).
+//! - [`Keyring`]: AES-256-GCM sealed secrets with key ids and rotation ([`sealed`]);
+//! - [`MfaRecord`]: one user's MFA state and the pure transitions of the stateful service
+//!   ([`account`]); the `mfakit-store` crate persists it atomically.
 //!
 //! A wrong code is an answer (`Ok(None)`), never an error; [`MfaError`] is for malformed
 //! configuration and stored values, each variant with a stable [`MfaError::code`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod challenge;
 mod error;
 pub mod limiter;
@@ -31,6 +34,10 @@ mod secret;
 pub mod stepup;
 mod uri;
 
+pub use account::{
+    AuditEvent, AuditKind, Claims, CodeToSend, LoginStart, Method, MfaContext, MfaRecord, MfaStatus,
+    ServicePolicy, TotpSetup, Transition, Verdict, Verification,
+};
 pub use challenge::{
     mask_email, mask_phone, mask_phone_showing, ChallengeCode, ChallengeKey, ChallengePolicy,
     ChallengeVerdict, ChallengeVerification, IssuedChallenge, OtpChallenge,

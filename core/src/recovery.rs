@@ -46,7 +46,7 @@ use argon2_rust::params::{Memory, TagLen};
 use argon2_rust::{Algorithm, Argon2, Hasher, Params, Version};
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
-use rand::{Rng, RngCore};
+use rand::{CryptoRng, Rng, RngCore};
 use serde::{Deserialize, Serialize};
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -276,13 +276,23 @@ impl RecoveryCodeSet {
     /// Generates `count` (1 to 32) new codes with `params`. Costs `count` argon2id evaluations.
     /// The old set, if any, is simply replaced: persist the new one and its codes are dead.
     pub fn generate(count: usize, params: RecoveryParams) -> Result<NewRecoveryCodes> {
+        Self::generate_with_rng(&mut OsRng, count, params)
+    }
+
+    /// [`RecoveryCodeSet::generate`] drawing codes and salts from `rng`, a cryptographically
+    /// secure generator the caller supplies (the stateful service passes its own).
+    pub fn generate_with_rng<R: RngCore + CryptoRng>(
+        rng: &mut R,
+        count: usize,
+        params: RecoveryParams,
+    ) -> Result<NewRecoveryCodes> {
         if !(1..=Self::MAX_COUNT).contains(&count) {
             return Err(MfaError::param("count", "must be between 1 and 32"));
         }
         params.validate()?;
         let alphabet = RECOVERY_ALPHABET.as_bytes();
         let ids: Vec<u8> = alphabet
-            .choose_multiple(&mut OsRng, count)
+            .choose_multiple(rng, count)
             .copied()
             .collect();
         let mut compact = Vec::with_capacity(count);
@@ -291,10 +301,10 @@ impl RecoveryCodeSet {
             let mut code = Zeroizing::new(String::with_capacity(RECOVERY_CODE_CHARS));
             code.push(char::from(id));
             for _ in 0..RECOVERY_SECRET_CHARS {
-                code.push(char::from(alphabet[OsRng.gen_range(0..alphabet.len())]));
+                code.push(char::from(alphabet[rng.gen_range(0..alphabet.len())]));
             }
             let mut salt = [0u8; SALT_LEN];
-            OsRng.fill_bytes(&mut salt);
+            rng.fill_bytes(&mut salt);
             compact.push(code);
             salts.push(salt);
         }
