@@ -10,17 +10,33 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SUBDIRS := $(wildcard python node bindings)
 
-.PHONY: demo test test-rust lint fmt bench fuzz $(addprefix test-,$(SUBDIRS))
+# The store tests run against real servers: scripts/services.sh starts a throwaway PostgreSQL
+# cluster and a Redis server on loopback (installing them with apt-get if needed).
+export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:54329/mfakit_test
+export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:63799/0
+
+.PHONY: demo test test-rust test-store services services-stop lint fmt bench fuzz $(addprefix test-,$(SUBDIRS))
 
 demo:
 	$(CARGO) build --release -p mfakit-cli
 	./scripts/demo.sh $(CARGO_TARGET_DIR)/release/mfakit
 
-test: lint test-rust $(addprefix test-,$(SUBDIRS))
+test: lint services test-rust $(addprefix test-,$(SUBDIRS))
 	@echo "make test: all suites passed"
 
-test-rust:
-	$(CARGO) test
+# Every Rust test, the store's against SQLite, PostgreSQL and Redis (servers required).
+test-rust: services
+	MFAKIT_REQUIRE_SERVERS=1 $(CARGO) test
+
+# Just the service's backend tests, for a developer working on the store.
+test-store: services
+	MFAKIT_REQUIRE_SERVERS=1 $(CARGO) test -p mfakit-store
+
+services:
+	./scripts/services.sh start >/dev/null
+
+services-stop:
+	./scripts/services.sh stop
 
 $(addprefix test-,$(SUBDIRS)): test-%:
 	$(MAKE) -C $* test

@@ -187,7 +187,10 @@ impl ServicePolicy {
         }
         self.recovery_params.validate()?;
         if self.max_clock_skew_secs > 3600 {
-            return Err(MfaError::param("max_clock_skew_secs", "must be at most 3600"));
+            return Err(MfaError::param(
+                "max_clock_skew_secs",
+                "must be at most 3600",
+            ));
         }
         Ok(())
     }
@@ -223,7 +226,10 @@ impl MfaContext {
         policy: ServicePolicy,
     ) -> Result<MfaContext> {
         if issuer.trim().is_empty() || issuer.len() > 255 {
-            return Err(MfaError::param("issuer", "must be 1 to 255 bytes and not blank"));
+            return Err(MfaError::param(
+                "issuer",
+                "must be 1 to 255 bytes and not blank",
+            ));
         }
         policy.validate()?;
         Ok(MfaContext {
@@ -292,7 +298,10 @@ pub fn validate_user_id(user_id: &str) -> Result<()> {
         return Err(MfaError::param("user_id", "must be 1 to 255 bytes"));
     }
     if user_id.chars().any(char::is_control) {
-        return Err(MfaError::param("user_id", "must not contain control characters"));
+        return Err(MfaError::param(
+            "user_id",
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
@@ -521,7 +530,12 @@ impl Claims {
     fn for_method(method: Method, now: u64) -> Claims {
         Claims {
             amr: vec![method.amr().to_owned(), "mfa".to_owned()],
-            acr: if method == Method::Email { "aal1" } else { "aal2" }.to_owned(),
+            acr: if method == Method::Email {
+                "aal1"
+            } else {
+                "aal2"
+            }
+            .to_owned(),
             auth_time: now,
         }
     }
@@ -760,10 +774,7 @@ impl MfaRecord {
 
     /// Confirmed methods, in [`Method::ALL`] order.
     pub fn methods(&self) -> Vec<Method> {
-        Method::ALL
-            .into_iter()
-            .filter(|&m| self.has(m))
-            .collect()
+        Method::ALL.into_iter().filter(|&m| self.has(m)).collect()
     }
 
     fn has(&self, method: Method) -> bool {
@@ -847,7 +858,12 @@ impl MfaRecord {
 
     /// The failure budget's answer before a code is compared: `Some(verification)` when it
     /// refuses.
-    fn refused_by_budget(&self, ctx: &MfaContext, method: Method, now: u64) -> Option<Verification> {
+    fn refused_by_budget(
+        &self,
+        ctx: &MfaContext,
+        method: Method,
+        now: u64,
+    ) -> Option<Verification> {
         let decision = ctx.limiter().check(&self.attempts, now);
         (!decision.allowed).then(|| Verification {
             verdict: Verdict::Locked,
@@ -894,7 +910,13 @@ impl MfaRecord {
         }
     }
 
-    fn accepted(&mut self, ctx: &MfaContext, method: Method, now: u64, claims: bool) -> Verification {
+    fn accepted(
+        &mut self,
+        ctx: &MfaContext,
+        method: Method,
+        now: u64,
+        claims: bool,
+    ) -> Verification {
         self.attempts = ctx.limiter().record_success();
         if claims {
             self.verified_at = Some(now);
@@ -931,7 +953,12 @@ impl MfaRecord {
         Totp::new(Secret::from_base32(text)?, totp_params(factor)?)
     }
 
-    fn open_contact(&self, ctx: &MfaContext, contact: &Contact, method: Method) -> Result<Zeroizing<String>> {
+    fn open_contact(
+        &self,
+        ctx: &MfaContext,
+        contact: &Contact,
+        method: Method,
+    ) -> Result<Zeroizing<String>> {
         let bytes = ctx
             .keyring
             .open(&contact.sealed, &seal_ad(&self.user_id, method.as_str()))?;
@@ -957,7 +984,12 @@ impl MfaRecord {
             ctx.policy.recovery_params,
         )?;
         self.recovery = Some(fresh.set);
-        events.push(self.event(now, AuditKind::RecoveryCodesRegenerated, Some(Method::RecoveryCode), "first_method"));
+        events.push(self.event(
+            now,
+            AuditKind::RecoveryCodesRegenerated,
+            Some(Method::RecoveryCode),
+            "first_method",
+        ));
         Ok(Some(fresh.codes))
     }
 
@@ -985,18 +1017,26 @@ impl MfaRecord {
         let secret = Secret::from_bytes(bytes.as_ref())?;
         let params = TotpParams::default();
         let totp = Totp::new(secret, params)?;
-        let uri = Zeroizing::new(OtpAuthUri::for_totp(&totp, Some(&ctx.issuer), account)?.to_uri()?);
+        let uri =
+            Zeroizing::new(OtpAuthUri::for_totp(&totp, Some(&ctx.issuer), account)?.to_uri()?);
         let base32 = Zeroizing::new(totp.secret().to_base32());
-        let slot = if require_verification { "totp-pending" } else { "totp" };
+        let slot = if require_verification {
+            "totp-pending"
+        } else {
+            "totp"
+        };
         let factor = TotpFactor {
-            sealed: ctx.keyring.seal(base32.as_bytes(), &seal_ad(&self.user_id, slot))?,
+            sealed: ctx
+                .keyring
+                .seal(base32.as_bytes(), &seal_ad(&self.user_id, slot))?,
             algorithm: params.algorithm.as_str().to_owned(),
             digits: params.digits,
             period: params.period,
             account: account.to_owned(),
             last_step: None,
             since: now,
-            expires_at: require_verification.then(|| now.saturating_add(ctx.policy.pending_ttl_secs)),
+            expires_at: require_verification
+                .then(|| now.saturating_add(ctx.policy.pending_ttl_secs)),
         };
         let mut events = Vec::new();
         let mut recovery_codes = None;
@@ -1032,9 +1072,15 @@ impl MfaRecord {
         let mut next = self.pruned(now);
         let Some(pending) = next.pending_totp.clone() else {
             return if self.pending_totp.is_some() {
-                Ok(next.clone().finish(self, next.plain(ctx, Method::Totp, Verdict::Expired), vec![]))
+                Ok(next.clone().finish(
+                    self,
+                    next.plain(ctx, Method::Totp, Verdict::Expired),
+                    vec![],
+                ))
             } else {
-                Err(MfaError::NotEnrolled { method: "totp".into() })
+                Err(MfaError::NotEnrolled {
+                    method: "totp".into(),
+                })
             };
         };
         if let Some(refused) = next.refused_by_budget(ctx, Method::Totp, now) {
@@ -1046,7 +1092,9 @@ impl MfaRecord {
             Some(m) => {
                 let base32 = Zeroizing::new(totp.secret().to_base32());
                 next.totp = Some(TotpFactor {
-                    sealed: ctx.keyring.seal(base32.as_bytes(), &seal_ad(&self.user_id, "totp"))?,
+                    sealed: ctx
+                        .keyring
+                        .seal(base32.as_bytes(), &seal_ad(&self.user_id, "totp"))?,
                     last_step: Some(m.step),
                     since: now,
                     expires_at: None,
@@ -1129,7 +1177,9 @@ impl MfaRecord {
             _ => next.pending_sms.clone(),
         };
         let Some(pending) = pending else {
-            return Err(MfaError::NotEnrolled { method: method.as_str().into() });
+            return Err(MfaError::NotEnrolled {
+                method: method.as_str().into(),
+            });
         };
         if let Some(refused) = next.refused_by_budget(ctx, method, now) {
             return Ok(next.finish(self, refused, vec![]));
@@ -1204,7 +1254,9 @@ impl MfaRecord {
     ) -> Result<Transition<LoginStart>> {
         let methods = self.methods();
         if methods.is_empty() {
-            return Err(MfaError::NotEnrolled { method: "any".into() });
+            return Err(MfaError::NotEnrolled {
+                method: "any".into(),
+            });
         }
         let mut next = self.pruned(now);
         let mut raw = [0u8; LOGIN_ID_BYTES];
@@ -1249,7 +1301,10 @@ impl MfaRecord {
             .iter_mut()
             .find(|l| user == self.user_id && l.id == login_id && !l.used)
         else {
-            return Err(MfaError::param("challenge_id", "unknown, expired or already completed"));
+            return Err(MfaError::param(
+                "challenge_id",
+                "unknown, expired or already completed",
+            ));
         };
         let issued = issue_or_resend(ctx, login.codes.get(&method), now, rng)?;
         login.codes.insert(method, issued.challenge.clone());
@@ -1275,10 +1330,14 @@ impl MfaRecord {
 
     fn contact_for_code(&self, method: Method) -> Result<&Contact> {
         if !method.is_contact() {
-            return Err(MfaError::param("method", "codes are sent for email and sms only"));
+            return Err(MfaError::param(
+                "method",
+                "codes are sent for email and sms only",
+            ));
         }
-        self.contact(method)
-            .ok_or_else(|| MfaError::NotEnrolled { method: method.as_str().into() })
+        self.contact(method).ok_or_else(|| MfaError::NotEnrolled {
+            method: method.as_str().into(),
+        })
     }
 
     fn deliver(
@@ -1321,13 +1380,21 @@ impl MfaRecord {
         let mut next = self.pruned(now);
         let found = next.logins.iter().position(|l| l.id == login_id);
         let Some(index) = found.filter(|_| user == self.user_id) else {
-            return Ok(next.clone().finish(self, next.plain(ctx, method, Verdict::Expired), vec![]));
+            return Ok(next.clone().finish(
+                self,
+                next.plain(ctx, method, Verdict::Expired),
+                vec![],
+            ));
         };
         if next.logins[index].used {
-            return Ok(next.clone().finish(self, next.plain(ctx, method, Verdict::Used), vec![]));
+            return Ok(next
+                .clone()
+                .finish(self, next.plain(ctx, method, Verdict::Used), vec![]));
         }
         if !self.has(method) {
-            return Err(MfaError::NotEnrolled { method: method.as_str().into() });
+            return Err(MfaError::NotEnrolled {
+                method: method.as_str().into(),
+            });
         }
         if let Some(refused) = next.refused_by_budget(ctx, method, now) {
             return Ok(next.finish(self, refused, vec![]));
@@ -1336,7 +1403,11 @@ impl MfaRecord {
         let verification = if method.is_contact() {
             let Some(challenge) = next.logins[index].codes.get(&method).cloned() else {
                 // No code was sent for this method: nothing to compare, nothing counted.
-                return Ok(next.clone().finish(self, next.plain(ctx, method, Verdict::Expired), vec![]));
+                return Ok(next.clone().finish(
+                    self,
+                    next.plain(ctx, method, Verdict::Expired),
+                    vec![],
+                ));
             };
             let checked = challenge.verify(&ctx.challenge_key, code, now);
             if checked.verdict.is_accepted() {
@@ -1373,7 +1444,9 @@ impl MfaRecord {
         match method {
             Method::Totp => {
                 let Some(factor) = self.totp.clone() else {
-                    return Err(MfaError::NotEnrolled { method: "totp".into() });
+                    return Err(MfaError::NotEnrolled {
+                        method: "totp".into(),
+                    });
                 };
                 let totp = self.open_totp(ctx, &factor, "totp")?;
                 match totp.verify_at(code, now, ctx.window(), factor.last_step)? {
@@ -1399,14 +1472,21 @@ impl MfaRecord {
             }
             Method::RecoveryCode => {
                 let Some(set) = self.recovery.clone() else {
-                    return Err(MfaError::NotEnrolled { method: "recovery_code".into() });
+                    return Err(MfaError::NotEnrolled {
+                        method: "recovery_code".into(),
+                    });
                 };
                 let check = set.check(code)?;
                 if check.accepted {
                     self.recovery = Some(check.set);
                     let mut v = self.accepted(ctx, method, now, true);
                     v.recovery_codes_left = Some(check.remaining);
-                    events.push(self.event(now, AuditKind::RecoveryCodeUsed, Some(method), "accepted"));
+                    events.push(self.event(
+                        now,
+                        AuditKind::RecoveryCodeUsed,
+                        Some(method),
+                        "accepted",
+                    ));
                     Ok(v)
                 } else {
                     Ok(self.count_failure(ctx, method, Verdict::Wrong, now, events))
@@ -1429,7 +1509,9 @@ impl MfaRecord {
     ) -> Result<Transition<Verification>> {
         let mut next = self.pruned(now);
         if !self.has(method) {
-            return Err(MfaError::NotEnrolled { method: method.as_str().into() });
+            return Err(MfaError::NotEnrolled {
+                method: method.as_str().into(),
+            });
         }
         if let Some(refused) = next.refused_by_budget(ctx, method, now) {
             return Ok(next.finish(self, refused, vec![]));
@@ -1437,7 +1519,11 @@ impl MfaRecord {
         let mut events = Vec::new();
         let verification = if method.is_contact() {
             let Some(challenge) = next.step_up_codes.get(&method).cloned() else {
-                return Ok(next.clone().finish(self, next.plain(ctx, method, Verdict::Expired), vec![]));
+                return Ok(next.clone().finish(
+                    self,
+                    next.plain(ctx, method, Verdict::Expired),
+                    vec![],
+                ));
             };
             let checked = challenge.verify(&ctx.challenge_key, code, now);
             if checked.verdict.is_accepted() {
@@ -1477,13 +1563,20 @@ impl MfaRecord {
             Method::RecoveryCode => next.recovery.take().is_some(),
         };
         if !had {
-            return Err(MfaError::NotEnrolled { method: method.as_str().into() });
+            return Err(MfaError::NotEnrolled {
+                method: method.as_str().into(),
+            });
         }
         next.step_up_codes.remove(&method);
         let mut events = vec![next.event(now, AuditKind::Disabled, Some(method), "removed")];
         let primary_left = next.totp.is_some() || next.email.is_some() || next.sms.is_some();
         if !primary_left && next.recovery.take().is_some() {
-            events.push(next.event(now, AuditKind::Disabled, Some(Method::RecoveryCode), "last_method_removed"));
+            events.push(next.event(
+                now,
+                AuditKind::Disabled,
+                Some(Method::RecoveryCode),
+                "last_method_removed",
+            ));
         }
         if !primary_left {
             next.logins.clear();
@@ -1500,7 +1593,9 @@ impl MfaRecord {
         rng: &mut R,
     ) -> Result<Transition<Vec<RecoveryCode>>> {
         if self.totp.is_none() && self.email.is_none() && self.sms.is_none() {
-            return Err(MfaError::NotEnrolled { method: "any".into() });
+            return Err(MfaError::NotEnrolled {
+                method: "any".into(),
+            });
         }
         let mut next = self.pruned(now);
         let fresh = RecoveryCodeSet::generate_with_rng(
@@ -1509,7 +1604,12 @@ impl MfaRecord {
             ctx.policy.recovery_params,
         )?;
         next.recovery = Some(fresh.set);
-        let events = vec![next.event(now, AuditKind::RecoveryCodesRegenerated, Some(Method::RecoveryCode), "replaced")];
+        let events = vec![next.event(
+            now,
+            AuditKind::RecoveryCodesRegenerated,
+            Some(Method::RecoveryCode),
+            "replaced",
+        )];
         Ok(next.finish(self, fresh.codes, events))
     }
 
@@ -1517,10 +1617,9 @@ impl MfaRecord {
     /// Deliberately a separate, explicitly named call: the application decides when a user
     /// may see their secret again (after a step-up, say).
     pub fn reveal_totp_uri(&self, ctx: &MfaContext) -> Result<Zeroizing<String>> {
-        let factor = self
-            .totp
-            .as_ref()
-            .ok_or_else(|| MfaError::NotEnrolled { method: "totp".into() })?;
+        let factor = self.totp.as_ref().ok_or_else(|| MfaError::NotEnrolled {
+            method: "totp".into(),
+        })?;
         let totp = self.open_totp(ctx, factor, "totp")?;
         Ok(Zeroizing::new(
             OtpAuthUri::for_totp(&totp, Some(&ctx.issuer), &factor.account)?.to_uri()?,

@@ -35,8 +35,8 @@ pub mod stepup;
 mod uri;
 
 pub use account::{
-    AuditEvent, AuditKind, Claims, CodeToSend, LoginStart, Method, MfaContext, MfaRecord, MfaStatus,
-    ServicePolicy, TotpSetup, Transition, Verdict, Verification,
+    AuditEvent, AuditKind, Claims, CodeToSend, LoginStart, Method, MfaContext, MfaRecord,
+    MfaStatus, ServicePolicy, TotpSetup, Transition, Verdict, Verification,
 };
 pub use challenge::{
     mask_email, mask_phone, mask_phone_showing, ChallengeCode, ChallengeKey, ChallengePolicy,

@@ -291,10 +291,7 @@ impl RecoveryCodeSet {
         }
         params.validate()?;
         let alphabet = RECOVERY_ALPHABET.as_bytes();
-        let ids: Vec<u8> = alphabet
-            .choose_multiple(rng, count)
-            .copied()
-            .collect();
+        let ids: Vec<u8> = alphabet.choose_multiple(rng, count).copied().collect();
         let mut compact = Vec::with_capacity(count);
         let mut salts = Vec::with_capacity(count);
         for id in ids {

@@ -275,18 +275,30 @@ impl MfaService {
 
     /// Confirms the pending TOTP; see [`MfaRecord::confirm_totp`].
     pub fn confirm_totp(&self, user_id: &str, code: &str) -> Result<Verification> {
-        self.update(user_id, |r, now, rng| r.confirm_totp(&self.ctx, code, now, rng))
+        self.update(user_id, |r, now, rng| {
+            r.confirm_totp(&self.ctx, code, now, rng)
+        })
     }
 
     /// Starts adding an email address or phone number; returns the code to deliver.
-    pub fn setup_contact(&self, user_id: &str, method: Method, address: &str) -> Result<CodeToSend> {
+    pub fn setup_contact(
+        &self,
+        user_id: &str,
+        method: Method,
+        address: &str,
+    ) -> Result<CodeToSend> {
         self.update(user_id, |r, now, rng| {
             r.setup_contact(&self.ctx, method, address, now, rng)
         })
     }
 
     /// Confirms a pending email address or phone number.
-    pub fn confirm_contact(&self, user_id: &str, method: Method, code: &str) -> Result<Verification> {
+    pub fn confirm_contact(
+        &self,
+        user_id: &str,
+        method: Method,
+        code: &str,
+    ) -> Result<Verification> {
         self.update(user_id, |r, now, rng| {
             r.confirm_contact(&self.ctx, method, code, now, rng)
         })
@@ -384,7 +396,10 @@ pub(crate) fn audit_event(
         at: u64::try_from(at).map_err(|_| MfaError::stored("audit time out of range"))?,
         user_id: user_id.to_owned(),
         kind: kind.parse()?,
-        method: method.map(str::parse).transpose().map_err(|_| MfaError::stored("unknown audit method"))?,
+        method: method
+            .map(str::parse)
+            .transpose()
+            .map_err(|_| MfaError::stored("unknown audit method"))?,
         outcome,
     })
 }

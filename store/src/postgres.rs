@@ -157,7 +157,10 @@ impl Backend for PostgresBackend {
     fn load(&self, user_id: &str) -> Result<Option<StoredRecord>> {
         self.with_conn(|c| {
             let stmt = c.statement(LOAD)?;
-            let row = c.client.query_opt(&stmt, &[&user_id]).map_err(pg_err("load"))?;
+            let row = c
+                .client
+                .query_opt(&stmt, &[&user_id])
+                .map_err(pg_err("load"))?;
             Ok(row.map(|r| StoredRecord {
                 record: r.get(0),
                 version: u64::try_from(r.get::<_, i64>(1)).unwrap_or(0),
@@ -184,7 +187,10 @@ impl Backend for PostgresBackend {
             let written = if expected == 0 {
                 tx.execute(&insert, &[&user_id, &version, &record.record, &now])
             } else {
-                tx.execute(&update, &[&user_id, &version, &record.record, &now, &expected_i])
+                tx.execute(
+                    &update,
+                    &[&user_id, &version, &record.record, &now, &expected_i],
+                )
             }
             .map_err(pg_err("write"))?;
             if written != 1 {
@@ -195,7 +201,13 @@ impl Backend for PostgresBackend {
                 let method = e.method.map(|m| m.as_str());
                 tx.execute(
                     &event,
-                    &[&user_id, &to_i64(e.at)?, &e.kind.as_str(), &method, &e.outcome],
+                    &[
+                        &user_id,
+                        &to_i64(e.at)?,
+                        &e.kind.as_str(),
+                        &method,
+                        &e.outcome,
+                    ],
                 )
                 .map_err(pg_err("audit"))?;
             }

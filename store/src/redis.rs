@@ -44,14 +44,14 @@ return 1
 
 enum Conn {
     Single(redis::Connection),
-    Cluster(redis::cluster::ClusterConnection),
+    Cluster(Box<redis::cluster::ClusterConnection>),
 }
 
 impl Conn {
     fn get(&mut self) -> &mut dyn ConnectionLike {
         match self {
             Conn::Single(c) => c,
-            Conn::Cluster(c) => c,
+            Conn::Cluster(c) => c.as_mut(),
         }
     }
 }
@@ -71,7 +71,10 @@ fn redis_err(what: &str) -> impl Fn(redis::RedisError) -> MfaError + '_ {
 fn keys(user_id: &str) -> (String, String) {
     use base64::Engine as _;
     let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(user_id.as_bytes());
-    (format!("mfakit:{{{tag}}}:record"), format!("mfakit:{{{tag}}}:audit"))
+    (
+        format!("mfakit:{{{tag}}}:record"),
+        format!("mfakit:{{{tag}}}:audit"),
+    )
 }
 
 impl RedisBackend {
@@ -97,40 +100,43 @@ impl RedisBackend {
             }
         };
         let timeout = options.timeout;
-        let connect: Box<dyn Fn() -> Result<Conn> + Send + Sync> =
-            if let Some(nodes) = base
-                .strip_prefix("redis+cluster://")
-                .map(|n| (n, "redis"))
-                .or_else(|| base.strip_prefix("rediss+cluster://").map(|n| (n, "rediss")))
-            {
-                let (nodes, scheme) = nodes;
-                let urls: Vec<String> = nodes
-                    .split(',')
-                    .map(|n| with_query(&format!("{scheme}://{n}")))
-                    .collect();
-                let client = redis::cluster::ClusterClientBuilder::new(urls)
-                    .connection_timeout(timeout)
-                    .response_timeout(timeout)
-                    .build()
-                    .map_err(|_| bad("not a valid redis+cluster:// URL"))?;
-                Box::new(move || {
-                    client
-                        .get_connection()
-                        .map(Conn::Cluster)
-                        .map_err(redis_err("cannot connect to Redis Cluster"))
-                })
-            } else {
-                let client = redis::Client::open(with_query(base))
-                    .map_err(|_| bad("not a valid redis:// URL"))?;
-                Box::new(move || {
-                    let conn = client
-                        .get_connection_with_timeout(timeout)
-                        .map_err(redis_err("cannot connect to Redis"))?;
-                    conn.set_read_timeout(Some(timeout)).map_err(redis_err("timeout"))?;
-                    conn.set_write_timeout(Some(timeout)).map_err(redis_err("timeout"))?;
-                    Ok(Conn::Single(conn))
-                })
-            };
+        let connect: Box<dyn Fn() -> Result<Conn> + Send + Sync> = if let Some(nodes) = base
+            .strip_prefix("redis+cluster://")
+            .map(|n| (n, "redis"))
+            .or_else(|| {
+                base.strip_prefix("rediss+cluster://")
+                    .map(|n| (n, "rediss"))
+            }) {
+            let (nodes, scheme) = nodes;
+            let urls: Vec<String> = nodes
+                .split(',')
+                .map(|n| with_query(&format!("{scheme}://{n}")))
+                .collect();
+            let client = redis::cluster::ClusterClientBuilder::new(urls)
+                .connection_timeout(timeout)
+                .response_timeout(timeout)
+                .build()
+                .map_err(|_| bad("not a valid redis+cluster:// URL"))?;
+            Box::new(move || {
+                client
+                    .get_connection()
+                    .map(|c| Conn::Cluster(Box::new(c)))
+                    .map_err(redis_err("cannot connect to Redis Cluster"))
+            })
+        } else {
+            let client = redis::Client::open(with_query(base))
+                .map_err(|_| bad("not a valid redis:// URL"))?;
+            Box::new(move || {
+                let conn = client
+                    .get_connection_with_timeout(timeout)
+                    .map_err(redis_err("cannot connect to Redis"))?;
+                conn.set_read_timeout(Some(timeout))
+                    .map_err(redis_err("timeout"))?;
+                conn.set_write_timeout(Some(timeout))
+                    .map_err(redis_err("timeout"))?;
+                Ok(Conn::Single(conn))
+            })
+        };
         let backend = RedisBackend {
             pool: Pool::new(options.max_connections, options.timeout, connect),
             cas: Script::new(CAS_SCRIPT),

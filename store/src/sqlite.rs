@@ -85,7 +85,8 @@ impl SqliteBackend {
                 None => Connection::open_in_memory(),
             }
             .map_err(sql_err("cannot open the SQLite database"))?;
-            conn.busy_timeout(timeout).map_err(sql_err("busy_timeout"))?;
+            conn.busy_timeout(timeout)
+                .map_err(sql_err("busy_timeout"))?;
             if path.is_some() {
                 conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
                     .map_err(sql_err("journal_mode=WAL"))?;
@@ -111,7 +112,8 @@ impl Backend for SqliteBackend {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql_err("migration"))?;
-        tx.execute(CREATE_SCHEMA_TABLE, []).map_err(sql_err("migration"))?;
+        tx.execute(CREATE_SCHEMA_TABLE, [])
+            .map_err(sql_err("migration"))?;
         let current: u32 = tx
             .query_row(READ_SCHEMA, [], |r| r.get(0))
             .optional()
@@ -123,9 +125,11 @@ impl Backend for SqliteBackend {
             )));
         }
         if current < 1 {
-            tx.execute_batch(MIGRATION_1).map_err(sql_err("migration 1"))?;
+            tx.execute_batch(MIGRATION_1)
+                .map_err(sql_err("migration 1"))?;
         }
-        tx.execute(WRITE_SCHEMA, [STORE_SCHEMA]).map_err(sql_err("migration"))?;
+        tx.execute(WRITE_SCHEMA, [STORE_SCHEMA])
+            .map_err(sql_err("migration"))?;
         tx.commit().map_err(sql_err("migration"))
     }
 
@@ -158,11 +162,20 @@ impl Backend for SqliteBackend {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql_err("begin"))?;
         let written = if expected == 0 {
-            tx.execute(INSERT_RECORD, params![user_id, version, record.record, to_i64(now)?])
+            tx.execute(
+                INSERT_RECORD,
+                params![user_id, version, record.record, to_i64(now)?],
+            )
         } else {
             tx.execute(
                 UPDATE_RECORD,
-                params![user_id, version, record.record, to_i64(now)?, to_i64(expected)?],
+                params![
+                    user_id,
+                    version,
+                    record.record,
+                    to_i64(now)?,
+                    to_i64(expected)?
+                ],
             )
         }
         .map_err(sql_err("write"))?;
@@ -172,7 +185,13 @@ impl Backend for SqliteBackend {
         for e in events {
             tx.execute(
                 INSERT_EVENT,
-                params![user_id, to_i64(e.at)?, e.kind.as_str(), method_name(e), e.outcome],
+                params![
+                    user_id,
+                    to_i64(e.at)?,
+                    e.kind.as_str(),
+                    method_name(e),
+                    e.outcome
+                ],
             )
             .map_err(sql_err("audit"))?;
         }
@@ -196,7 +215,13 @@ impl Backend for SqliteBackend {
         let mut out = Vec::new();
         for row in rows {
             let (at, kind, method, outcome) = row.map_err(sql_err("audit"))?;
-            out.push(crate::audit_event(user_id, at, &kind, method.as_deref(), outcome)?);
+            out.push(crate::audit_event(
+                user_id,
+                at,
+                &kind,
+                method.as_deref(),
+                outcome,
+            )?);
         }
         Ok(out)
     }
@@ -209,4 +234,3 @@ impl Backend for SqliteBackend {
 fn to_i64(v: u64) -> Result<i64> {
     i64::try_from(v).map_err(|_| MfaError::param("version", "out of range"))
 }
-
