@@ -233,25 +233,24 @@ def test_difference_window_limit() -> None:
         compat.TOTP(SECRET).verify("123456", valid_window=101)
 
 
-def test_difference_blank_label() -> None:
-    # pyotp writes an empty account or issuer into the label; the core refuses to build that.
-    theirs = pyotp.utils.build_uri(SECRET, "")
-    for name, issuer in (("", None), ("  ", "I"), ("a", ""), ("a", " ")):
-        with pytest.raises(mfakit.InvalidParameterError):
-            compat_utils.build_uri(SECRET, name, issuer=issuer)
-    with pytest.raises(ValueError):
-        compat.TOTP(SECRET, name="a", issuer="").provisioning_uri()
-    # Reading such a URI still works: the secret is intact.
-    back = compat.parse_uri(theirs)
-    assert back.name == pyotp.parse_uri(theirs).name and back.at(1e9) == pyotp.TOTP(SECRET).at(1e9)
+def test_difference_steam_window_limit() -> None:
+    # Steam codes are checked in Python (the core has no Steam format), with the core's bound.
+    steam = compat_contrib.Steam(SECRET)
+    assert steam.verify(steam.at(1e9), for_time=1e9, valid_window=100)
+    with pytest.raises(mfakit.InvalidParameterError):
+        steam.verify("22222", for_time=1e9, valid_window=101)
 
 
-def test_difference_parse_uri() -> None:
-    s = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    assert pyotp.parse_uri("otpauth://hotp/x?secret=" + s).at(0) == pyotp.HOTP(s).at(0)
+def test_difference_window_before_epoch() -> None:
+    # pyotp computes the code of step -1 and raises; the drop-in has no codes before step 0.
+    ours, theirs = both(SECRET)
     with pytest.raises(ValueError):
-        compat.parse_uri("otpauth://hotp/x?secret=" + s)
-    for lenient in ("otpauth://TOTP/x?secret=" + s, "otpauth://totp/x?Secret=" + s, "otpauth://totp/x?secret=" + s + "&digits=9"):
-        with pytest.raises(ValueError):
-            pyotp.parse_uri(lenient)
-        assert isinstance(compat.parse_uri(lenient), compat.TOTP)
+        theirs.verify(theirs.at(0), for_time=0, valid_window=1)
+    assert ours.verify(theirs.at(0), for_time=0, valid_window=1)
+    assert ours.verify_and_get_timecode(theirs.at(0), for_time=0, valid_window=1) == 0
+
+
+def test_difference_tolerant_secret_in_uri() -> None:
+    # A secret only the drop-in reads (pyotp refuses it) goes into URIs in canonical form.
+    uri = compat.TOTP("jbsw y3dp-ehpk 3pxp jbsw y3dp ehpk 3pxp").provisioning_uri()
+    assert uri == "otpauth://totp/Secret?secret=" + SECRET

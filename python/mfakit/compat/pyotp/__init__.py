@@ -7,8 +7,11 @@ the package README ("pyotp drop-in").
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from urllib.parse import parse_qsl, urlparse
+from re import split
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import mfakit
 
@@ -22,6 +25,9 @@ _BASE32_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _HEX_CHARS = "ABCDEF0123456789"
 # The core generates at most 8192 bits; longer secrets (never needed) come from `secrets`.
 _MAX_CORE_CHARS = 1600
+
+_SECURITY_PARAMETERS = frozenset({"secret", "issuer", "algorithm", "encoder", "digits", "period", "counter"})
+_DIGESTS = {"SHA1": hashlib.sha1, "SHA256": hashlib.sha256, "SHA512": hashlib.sha512}
 
 __all__ = [
     "HOTP",
@@ -58,18 +64,61 @@ def random_hex(length: int = 40, chars: Sequence[str] = _HEX_CHARS) -> str:
 
 
 def parse_uri(uri: str) -> OTP:
-    """The TOTP, HOTP or Steam object an otpauth:// URI describes (parsed by the core)."""
-    parsed = mfakit.OtpAuthUri.parse(uri)
-    # The core ignores parameters it does not know; pyotp's Steam extension is one of them.
-    encoder = dict(parse_qsl(urlparse(uri).query)).get("encoder")
-    name, issuer, secret = parsed.account, parsed.issuer, parsed.secret()
+    """The TOTP, HOTP or Steam object an otpauth:// URI describes, read by pyotp's rules.
+
+    pyotp's reading, not the core's (``mfakit.OtpAuthUri.parse``), with its checks in its order
+    and its messages, which apps match on: the label is split on a literal ``:`` before
+    percent-decoding; a missing label means the account "Secret"; the security parameters may
+    appear once each; digits 6 to 8; an HOTP URI without ``counter`` starts at 0. The secret is
+    decoded, and every code computed, by the core.
+    """
+    parsed = urlparse(uri)
+    if parsed.scheme != "otpauth":
+        raise ValueError("Not an otpauth URI")
+
+    data: dict[str, Any] = {}
+    label = split(":", parsed.path[1:], maxsplit=1)
+    if len(label) == 1:
+        data["name"] = unquote(label[0])
+    else:
+        data["issuer"], data["name"] = unquote(label[0]), unquote(label[1])
+
+    secret = encoder = digits = None
+    seen: set[str] = set()
+    for key, value in parse_qsl(parsed.query, keep_blank_values=True):
+        if key in _SECURITY_PARAMETERS:
+            if key in seen:
+                raise ValueError(f"Duplicate {key} parameter")
+            seen.add(key)
+        if not value:
+            continue
+        if key == "secret":
+            secret = value
+        elif key == "issuer":
+            if data.get("issuer") is not None and data["issuer"] != value:
+                raise ValueError("If issuer is specified in both label and parameters, it should be equal.")
+            data["issuer"] = value
+        elif key == "algorithm":
+            if value not in _DIGESTS:
+                raise ValueError("Invalid value for algorithm, must be SHA1, SHA256 or SHA512")
+            data["digest"] = _DIGESTS[value]
+        elif key == "encoder":
+            encoder = value
+        elif key == "digits":
+            digits = data["digits"] = int(value)
+        elif key == "period":
+            data["interval"] = int(value)
+        elif key == "counter":
+            data["initial_count"] = int(value)
+
+    if encoder != "steam" and digits is not None and digits not in (6, 7, 8):
+        raise ValueError("Digits may only be 6, 7, or 8")
+    if not secret:
+        raise ValueError("No secret found in URI")
     if encoder == "steam":
-        return contrib.Steam(secret, name=name, issuer=issuer, interval=parsed.period or 30)
-    digest = utils._digest_of(parsed.algorithm)
-    if parsed.kind == "totp":
-        return TOTP(
-            secret, digits=parsed.digits, digest=digest, name=name, issuer=issuer, interval=parsed.period or 30
-        )
-    return HOTP(
-        secret, digits=parsed.digits, digest=digest, name=name, issuer=issuer, initial_count=parsed.counter or 0
-    )
+        return contrib.Steam(secret, **data)
+    if parsed.netloc == "totp":
+        return TOTP(secret, **data)
+    if parsed.netloc == "hotp":
+        return HOTP(secret, **data)
+    raise ValueError("Not a supported OTP type")

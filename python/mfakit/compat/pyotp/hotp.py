@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from . import utils
-from .otp import OTP, _user_code
+from .otp import OTP, _check_digest, _user_code
 
 
 class HOTP(OTP):
@@ -26,6 +26,8 @@ class HOTP(OTP):
     ) -> None:
         if digest is None:
             digest = hashlib.sha1
+        else:
+            _check_digest(digest)
         self.initial_count = initial_count
         super().__init__(s=s, digits=digits, digest=digest, name=name, issuer=issuer)
 
@@ -35,10 +37,11 @@ class HOTP(OTP):
 
     def verify(self, otp: str, counter: int) -> bool:
         """Whether ``otp`` is the code for ``initial_count + counter``."""
+        core = self._hotp()  # a bad secret raises, whatever the code
         code = _user_code(otp)
         if code is None:
             return False
-        return self._hotp().verify(code, self.initial_count + counter, look_ahead=0) is not None
+        return core.verify(code, self.initial_count + counter, look_ahead=0) is not None
 
     def provisioning_uri(
         self,
@@ -48,9 +51,9 @@ class HOTP(OTP):
         issuer_name: str | None = None,
         **kwargs: Any,
     ) -> str:
-        """The otpauth://hotp/ URI, built by the core (extra ``kwargs`` become query parameters)."""
+        """The otpauth://hotp/ URI, as pyotp writes it (extra ``kwargs`` become query parameters)."""
         return utils.build_uri(
-            self.secret,
+            self._uri_secret(),
             name=name if name else self.name,
             initial_count=initial_count if initial_count is not None else self.initial_count,
             issuer=issuer_name if issuer_name else self.issuer,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import unicodedata
 from typing import Any
@@ -14,12 +16,30 @@ from .utils import _MAX_COMPARISON_LENGTH, _algorithm_of
 _CORE_FIELDS = frozenset({"secret", "digits", "digest", "interval"})
 
 # pyotp 2.12 refuses secrets shorter than 112 bits (NIST SP 800-63B-4); the core accepts them
-# for imports, so the drop-in keeps pyotp's rule.
+# for imports, so the drop-in keeps pyotp's rule, and its message, which apps match on.
 _MIN_SECRET_BYTES = 14
+_SHORT_SECRET = "Secrets must be at least 112 bits after decoding"
+
+# pyotp refuses these two by name, before anything else, with this message.
+_WEAK_DIGESTS = (hashlib.md5, hashlib.shake_128)
+_WEAK_DIGEST = "selected digest function must generate digest size greater than or equals to 18 bytes"
+
+
+def _check_digest(digest: Any) -> None:
+    if digest in _WEAK_DIGESTS:
+        raise ValueError(_WEAK_DIGEST)
+
+
+def _secret_text(secret: str | bytes) -> str:
+    """pyotp takes the base32 text as ``str`` or as ASCII ``bytes`` (``base64.b32encode(...)``)."""
+    if isinstance(secret, (bytes, bytearray)):
+        return bytes(secret).decode("ascii")  # UnicodeDecodeError is a ValueError, as in pyotp
+    return secret
 
 
 def _user_code(otp: Any) -> str | None:
-    """What pyotp compares: ``str(otp)``, NFKC-normalised; ``None`` past 1024 code points."""
+    """What pyotp compares: ``str(otp)``, NFKC-normalised; ``None`` past 1024 code points,
+    checked before normalising, which bounds the work a hostile input causes (CVE-2026-3276)."""
     text = str(otp)
     if len(text) > _MAX_COMPARISON_LENGTH:
         return None
@@ -44,12 +64,16 @@ class OTP:
         name: str | None = None,
         issuer: str | None = None,
     ) -> None:
+        # pyotp's checks, in pyotp's order and with its messages.
         self.digits = digits
+        if not 6 <= digits <= 10:
+            raise ValueError("digits must be between 6 and 10")
         self.digest = digest
+        _check_digest(digest)
         self.secret = s
         self.name = name or "Secret"
         self.issuer = issuer
-        self._hotp()  # validates secret, digits and digest now, as pyotp does
+        self._hotp()  # validates the secret now, as pyotp does, then the digest the core supports
 
     def __setattr__(self, key: str, value: Any) -> None:
         object.__setattr__(self, key, value)
@@ -60,20 +84,36 @@ class OTP:
     def _hotp(self) -> mfakit.Hotp:
         core: mfakit.Hotp | None = self.__dict__.get("_core_hotp")
         if core is None:
-            core = mfakit.Hotp(self.byte_secret(), digits=self.digits, algorithm=_algorithm_of(self.digest))
+            secret = self.byte_secret()
+            core = mfakit.Hotp(secret, digits=self.digits, algorithm=_algorithm_of(self.digest))
             self.__dict__["_core_hotp"] = core
         return core
 
     def generate_otp(self, input: int) -> str:
         """The code for HMAC counter ``input`` (ValueError if negative)."""
+        if input < 0:
+            raise ValueError("input must be positive integer")
         return self._hotp().at(input)
 
     def byte_secret(self) -> bytes:
         """The decoded secret; ValueError if not base32 or shorter than 112 bits."""
-        decoded = mfakit.decode_secret(self.secret)
+        text = _secret_text(self.secret)
+        # The core's decoding refuses an empty secret; pyotp decodes it to b"" and calls it short.
+        decoded = mfakit.decode_secret(text) if text.rstrip("=") else b""
         if len(decoded) < _MIN_SECRET_BYTES:
-            raise mfakit.InvalidSecretError("Secrets must be at least 112 bits after decoding")
+            raise mfakit.InvalidSecretError(_SHORT_SECRET)
         return decoded
+
+    def _uri_secret(self) -> str:
+        """The secret as a provisioning URI carries it: as given, as pyotp writes it, unless only
+        the drop-in's tolerant decoding reads it (spaces, hyphens, ...); that one is written in
+        the core's canonical form, which every authenticator app reads."""
+        text = _secret_text(self.secret)
+        try:
+            base64.b32decode(text + "=" * (-len(text) % 8), casefold=True)
+        except (binascii.Error, ValueError):
+            return mfakit.encode_secret(self.byte_secret())
+        return text
 
     @staticmethod
     def int_to_bytestring(i: int, *, padding: int = 8) -> bytes:

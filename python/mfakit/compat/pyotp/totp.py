@@ -6,16 +6,20 @@ import calendar
 import datetime
 import hashlib
 import time
+from hmac import compare_digest
 from typing import Any
 
 import mfakit
 
 from . import utils
 from .exceptions import OTPVerificationError
-from .otp import OTP, _user_code
+from .otp import OTP, _check_digest, _user_code
 
 _TIMESTAMP_LIMIT = 253402300800  # 10000-01-01 00:00:00 UTC, exclusive, as in pyotp.
 _TIME_ERROR = "for_time must be at or after the Unix epoch and before year 10000 UTC"
+# The core's bound on a verification window (each step multiplies an attacker's odds), applied
+# too to the codes only Python can write (contrib.Steam).
+_MAX_WINDOW = 100
 
 
 def _timestamp(for_time: int | float | datetime.datetime) -> int:
@@ -54,6 +58,8 @@ class TOTP(OTP):
     ) -> None:
         if digest is None:
             digest = hashlib.sha1
+        else:
+            _check_digest(digest)
         # pyotp 2.12 keeps to NIST SP 800-63B-4 (a new code at least every two minutes).
         if not 0 < interval <= 120:
             raise ValueError("interval must be positive and at most 120 seconds")
@@ -85,44 +91,49 @@ class TOTP(OTP):
         self, otp: str, *, for_time: int | float | datetime.datetime | None = None, valid_window: int = 0
     ) -> bool:
         """Whether ``otp`` is the code at ``for_time`` (default now), ``valid_window`` steps either side."""
-        stamp = _timestamp(time.time() if for_time is None else for_time)
-        code = _user_code(otp)
-        if code is None or valid_window < 0:
-            return False
-        if self._overrides_generate():
-            return self._verify_by_generating(code, stamp, valid_window) is not None
-        return self._totp().verify(code, at=stamp, window=valid_window) is not None
+        if for_time is None:
+            for_time = time.time()
+        timecode = self.timecode(for_time)
+        if valid_window < 0:
+            return False  # pyotp's window loop is then empty
+        return self._match(otp, timecode, valid_window) is not None
 
     def verify_and_get_timecode(
         self, otp: str, *, for_time: int | float | datetime.datetime | None = None, valid_window: int = 0
     ) -> int:
         """The matching timecode; raises OTPVerificationError when nothing in the window matches."""
-        stamp = _timestamp(time.time() if for_time is None else for_time)
+        if for_time is None:
+            for_time = time.time()
         if valid_window < 0:
             raise ValueError("valid_window cannot be negative")
-        code = _user_code(otp)
-        step: int | None = None
-        if code is not None:
-            if self._overrides_generate():
-                step = self._verify_by_generating(code, stamp, valid_window)
-            else:
-                match = self._totp().verify(code, at=stamp, window=valid_window)
-                step = None if match is None else match.step
+        step = self._match(otp, self.timecode(for_time), valid_window)
         if step is None:
             raise OTPVerificationError("OTP verification failed")
         return step
 
-    def _verify_by_generating(self, code: str, stamp: int, valid_window: int) -> int | None:
-        timecode = self.timecode(stamp)
-        for offset in range(-valid_window, valid_window + 1):
-            if utils.strings_equal(code, self.generate_otp(timecode + offset)):
-                return timecode + offset
-        return None
+    def _match(self, otp: Any, timecode: int, valid_window: int) -> int | None:
+        """The step within ``valid_window`` of ``timecode`` whose code ``otp`` is, if any. The
+        caller has turned the time into ``timecode`` once (pyotp's tests count the calls)."""
+        generates = self._overrides_generate()
+        core = self._totp()  # a bad secret raises, whatever the code
+        code = _user_code(otp)
+        if code is None:
+            return None
+        if generates:
+            if valid_window > _MAX_WINDOW:
+                raise mfakit.InvalidParameterError(f"valid_window must be at most {_MAX_WINDOW}")
+            for step in range(timecode - valid_window, timecode + valid_window + 1):
+                if step >= 0 and compare_digest(code.encode(), self.generate_otp(step).encode()):
+                    return step
+            return None
+        # The core verifies around the time at the start of `timecode` (its period is `interval`).
+        match = core.verify(code, at=timecode * self.interval, window=valid_window)
+        return None if match is None else match.step
 
     def provisioning_uri(self, *, name: str | None = None, issuer_name: str | None = None, **kwargs: Any) -> str:
-        """The otpauth://totp/ URI, built by the core (extra ``kwargs`` become query parameters)."""
+        """The otpauth://totp/ URI, as pyotp writes it (extra ``kwargs`` become query parameters)."""
         return utils.build_uri(
-            self.secret,
+            self._uri_secret(),
             name if name else self.name,
             issuer=issuer_name if issuer_name else self.issuer,
             algorithm=self.digest().name,
@@ -133,4 +144,4 @@ class TOTP(OTP):
 
     def timecode(self, for_time: int | float | datetime.datetime) -> int:
         """The time step containing ``for_time``."""
-        return self._totp().step(_timestamp(for_time))
+        return int(_timestamp(for_time) // self.interval)

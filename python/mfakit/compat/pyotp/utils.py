@@ -1,13 +1,12 @@
-"""pyotp.utils: ``build_uri`` (built by the core) and ``strings_equal``."""
+"""pyotp.utils: ``build_uri`` and ``strings_equal``, as pyotp 2.12 has them."""
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Sequence
 from hmac import compare_digest
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 import mfakit
 
@@ -30,24 +29,8 @@ def _algorithm_of(digest: Any) -> str:
         ) from None
 
 
-def _digest_of(algorithm: str) -> Any:
-    return getattr(hashlib, algorithm.lower())
-
-
 def _random_choice(length: int, chars: Sequence[str]) -> str:
     return "".join(random.choice(chars) for _ in range(length))
-
-
-def _extra_params(kwargs: dict[str, Any]) -> str:
-    """Extra query parameters (``image=...``) appended to the core's URI, checked as pyotp does."""
-    for key, value in kwargs.items():
-        if not isinstance(value, str):
-            raise TypeError("All otpauth uri parameters must be strings")
-        if key == "image":
-            image = urlparse(value)
-            if image.scheme != "https" or not image.netloc or not image.path:
-                raise ValueError(f"{image} is not a valid url")
-    return "&" + urlencode(kwargs).replace("+", "%20") if kwargs else ""
 
 
 def build_uri(
@@ -60,18 +43,35 @@ def build_uri(
     period: int | None = None,
     **kwargs: str,
 ) -> str:
-    """The provisioning URI (HOTP when ``initial_count`` is given, else TOTP), built by the core."""
-    uri = mfakit.OtpAuthUri(
-        kind="hotp" if initial_count is not None else "totp",
-        secret=secret,
-        account=name,
-        issuer=issuer,
-        algorithm=(algorithm or "SHA1").upper(),
-        digits=digits if digits is not None else 6,
-        period=period if period is not None else 30,
-        counter=initial_count or 0,
-    )
-    return uri.to_uri() + _extra_params(kwargs)
+    """The provisioning URI (HOTP when ``initial_count`` is given, else TOTP), as pyotp writes it.
+
+    pyotp's own text, not the core's (``mfakit.OtpAuthUri``): apps and their tests compare the
+    exact string, the secret as given, the parameter order, an issuer with ``:`` percent-encoded
+    in the label. Parameters at their defaults are left out.
+    """
+    params: dict[str, Any] = {"secret": secret}
+    label = quote(name)
+    if issuer is not None:
+        label = quote(issuer) + ":" + label
+        params["issuer"] = issuer
+    if initial_count is not None:
+        params["counter"] = initial_count
+    if algorithm is not None and algorithm != "sha1":
+        params["algorithm"] = algorithm.upper()
+    if digits is not None and digits != 6:
+        params["digits"] = digits
+    if period is not None and period != 30:
+        params["period"] = period
+    for key, value in kwargs.items():
+        if not isinstance(value, str):
+            raise TypeError("All otpauth uri parameters must be strings")
+        if key == "image":
+            image = urlparse(value)
+            if image.scheme != "https" or not image.netloc or not image.path:
+                raise ValueError(f"{image} is not a valid url")
+        params[key] = value
+    kind = "hotp" if initial_count is not None else "totp"
+    return f"otpauth://{kind}/{label}?" + urlencode(params).replace("+", "%20")
 
 
 def strings_equal(s1: str, s2: str) -> bool:

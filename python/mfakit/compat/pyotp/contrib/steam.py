@@ -20,7 +20,11 @@ class Steam(TOTP):
     def __init__(
         self, s: str, *, name: str | None = None, issuer: str | None = None, interval: int = 30, digits: int = 5
     ) -> None:
-        super().__init__(s=s, digits=10, digest=hashlib.sha1, name=name, issuer=issuer, interval=interval)
+        # pyotp checks `interval` and then keeps Steam Guard's 30 seconds (its TOTP.__init__
+        # sets the default over it); parse_uri's `period` is ignored the same way.
+        if not 0 < interval <= 120:
+            raise ValueError("interval must be positive and at most 120 seconds")
+        super().__init__(s=s, digits=10, digest=hashlib.sha1, name=name, issuer=issuer)
 
     def generate_otp(self, input: int) -> str:
         """The Steam code for counter ``input``."""
