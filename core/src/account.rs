@@ -160,6 +160,18 @@ impl Default for ServicePolicy {
 }
 
 impl ServicePolicy {
+    /// A policy from JSON, every field optional (missing ones take the defaults), nested as
+    /// the struct is: `{"attempts": {"lockout_after": 5, ...}, "codes": {"ttl_secs": 600},
+    /// "totp_window": 1, ...}`. Unknown fields and out-of-range values are
+    /// [`MfaError::InvalidParameter`] (`policy` or the field's name). The bindings pass their
+    /// dict / object / map through here, so every language accepts the same policy.
+    pub fn from_json(json: &str) -> Result<ServicePolicy> {
+        let policy: ServicePolicy =
+            serde_json::from_str(json).map_err(|e| MfaError::param("policy", format!("{e}")))?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
     /// Checks every field; the first one out of range is [`MfaError::InvalidParameter`].
     pub fn validate(&self) -> Result<()> {
         self.attempts.validate()?;
@@ -544,6 +556,8 @@ impl Claims {
 /// The result of a verification (login, step-up or confirmation).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verification {
+    /// The user verified (for a login, the user the challenge was issued for).
+    pub user_id: String,
     /// What happened.
     pub verdict: Verdict,
     /// The method the code was checked with.
@@ -570,6 +584,7 @@ impl Verification {
 impl fmt::Debug for Verification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verification")
+            .field("user_id", &self.user_id)
             .field("verdict", &self.verdict)
             .field("method", &self.method)
             .field("retry_after", &self.retry_after)
@@ -866,6 +881,7 @@ impl MfaRecord {
     ) -> Option<Verification> {
         let decision = ctx.limiter().check(&self.attempts, now);
         (!decision.allowed).then(|| Verification {
+            user_id: self.user_id.clone(),
             verdict: Verdict::Locked,
             method,
             retry_after: decision.retry_after,
@@ -900,6 +916,7 @@ impl MfaRecord {
             events.push(self.event(now, AuditKind::Locked, None, "budget_exhausted"));
         }
         Verification {
+            user_id: self.user_id.clone(),
             verdict,
             method,
             retry_after: outcome.decision.retry_after.saturating_sub(at - now),
@@ -922,6 +939,7 @@ impl MfaRecord {
             self.verified_at = Some(now);
         }
         Verification {
+            user_id: self.user_id.clone(),
             verdict: Verdict::Accepted,
             method,
             retry_after: 0,
@@ -934,6 +952,7 @@ impl MfaRecord {
 
     fn plain(&self, ctx: &MfaContext, method: Method, verdict: Verdict) -> Verification {
         Verification {
+            user_id: self.user_id.clone(),
             verdict,
             method,
             retry_after: 0,
@@ -1719,4 +1738,55 @@ fn totp_params(factor: &TotpFactor) -> Result<TotpParams> {
 /// serde's messages may quote the input; keep only the position.
 fn redact_serde(e: &serde_json::Error) -> String {
     format!("line {} column {}", e.line(), e.column())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_from_json_takes_defaults_and_refuses_unknown_fields() {
+        let p = ServicePolicy::from_json(r#"{"attempts": {"lockout_after": 5}, "totp_window": 2}"#)
+            .unwrap();
+        assert_eq!(p.attempts.lockout_after, 5);
+        assert_eq!(
+            p.attempts.lockout_secs,
+            AttemptPolicy::default().lockout_secs
+        );
+        assert_eq!(p.totp_window, 2);
+        assert_eq!(p.codes, ChallengePolicy::default());
+        for bad in [
+            r#"{"nope": 1}"#,
+            r#"{"totp_window": 99}"#,
+            "[",
+            r#"{"codes": {"digits": 2}}"#,
+        ] {
+            assert_eq!(
+                ServicePolicy::from_json(bad).unwrap_err().code(),
+                "invalid_parameter",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn challenge_ids_are_bound_to_their_user() {
+        let ring = Keyring::new("k", crate::SealingKey::from_bytes(&[1; 32]).unwrap()).unwrap();
+        let ctx = MfaContext::new(
+            ring,
+            ChallengeKey::from_bytes(&[2; 32]).unwrap(),
+            "X",
+            ServicePolicy::default(),
+        )
+        .unwrap();
+        let token = ctx.login_token("alice", "abc").unwrap();
+        assert_eq!(ctx.challenge_user(&token).unwrap(), "alice");
+        let forged = token.replacen("abc", "abd", 1);
+        assert_eq!(
+            ctx.challenge_user(&forged).unwrap_err().code(),
+            "invalid_parameter"
+        );
+        assert!(!token.contains("alice"));
+    }
 }

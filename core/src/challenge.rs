@@ -30,6 +30,7 @@ use crate::sealed::{b64d, b64e};
 
 /// Settings of a challenge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChallengePolicy {
     /// Number of digits, 4 to 10 (default 6).
     pub digits: u32,

@@ -56,6 +56,7 @@ impl Decision {
 /// the lockout at one guess per `lockout_secs` for good, which is what bounds
 /// [`attacker_success_probability`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AttemptPolicy {
     /// Wait after the first failure, in seconds (0 for no backoff).
     pub backoff_base_secs: u64,

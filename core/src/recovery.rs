@@ -88,6 +88,7 @@ fn max_parked() -> usize {
 
 /// argon2id cost parameters for recovery codes (RFC 9106 section 3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RecoveryParams {
     /// Memory in KiB (default 19456, OWASP's argon2id recommendation).
     pub m_cost_kib: u32,
