@@ -14,6 +14,7 @@ SUBDIRS := $(wildcard python node bindings)
 # cluster and a Redis server on loopback (installing them with apt-get if needed).
 export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:54329/mfakit_test
 export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:63799/0
+export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.1:46382,127.0.0.1:46383
 
 .PHONY: demo test test-rust test-store services services-stop lint fmt bench fuzz $(addprefix test-,$(SUBDIRS))
 

@@ -60,17 +60,45 @@ start_redis() {
   echo "redis did not start" >&2; exit 1
 }
 
+# A three-primary Redis Cluster on CLUSTER_PORTS, for the redis+cluster:// backend.
+CLUSTER_PORTS=${MFAKIT_REDIS_CLUSTER_PORTS:-"46381 46382 46383"}
+# (cluster bus ports are these + 10000, so they must stay below 55536)
+
+start_cluster() {
+  local first; first=${CLUSTER_PORTS%% *}
+  if redis-cli -p "$first" cluster info 2>/dev/null | grep -q "cluster_state:ok"; then return; fi
+  local nodes=()
+  for p in $CLUSTER_PORTS; do
+    mkdir -p "$REDIS_DIR/cluster-$p"
+    redis-server --port "$p" --bind 127.0.0.1 --dir "$REDIS_DIR/cluster-$p" --daemonize yes \
+      --cluster-enabled yes --cluster-config-file nodes.conf --save "" --appendonly no \
+      --logfile "$REDIS_DIR/cluster-$p/log" >/dev/null
+    nodes+=("127.0.0.1:$p")
+  done
+  for p in $CLUSTER_PORTS; do
+    for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >/dev/null
+  for _ in $(seq 100); do
+    redis-cli -p "$first" cluster info | grep -q "cluster_state:ok" && return
+    sleep 0.1
+  done
+  echo "redis cluster did not become ready" >&2; exit 1
+}
+
 print_env() {
   echo "export MFAKIT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$PG_PORT/mfakit_test"
   echo "export MFAKIT_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
+  echo "export MFAKIT_TEST_REDIS_CLUSTER_URL=redis+cluster://$(echo $CLUSTER_PORTS | sed 's/\([0-9]*\)/127.0.0.1:\1/g; s/ /,/g')"
 }
 
 case "${1:-}" in
-  start) install; start_pg; start_redis; print_env ;;
+  start) install; start_pg; start_redis; start_cluster; print_env ;;
   stop)
     bin=$(pg_bin || true)
     [ -n "$bin" ] && as_postgres "$bin/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for p in $CLUSTER_PORTS; do redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || true; done
     rm -rf "$BASE" ;;
   env) print_env ;;
   *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;

@@ -20,6 +20,9 @@ macro_rules! per_backend {
         mod redis {
             $(#[test] fn $test() { if let Some(url) = super::server_url("redis") { super::$test("redis", &url); } })*
         }
+        mod redis_cluster {
+            $(#[test] fn $test() { if let Some(url) = super::server_url("redis_cluster") { super::$test("redis_cluster", &url); } })*
+        }
     };
 }
 
