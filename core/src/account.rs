@@ -919,7 +919,8 @@ impl MfaRecord {
             user_id: self.user_id.clone(),
             verdict,
             method,
-            retry_after: outcome.decision.retry_after.saturating_sub(at - now),
+            // The decision is relative to `at`, which a clock running behind may put after `now`.
+            retry_after: outcome.decision.retry_after.saturating_add(at - now),
             attempts_left: self.attempts_left(ctx),
             claims: None,
             recovery_codes: None,
