@@ -220,7 +220,8 @@ impl Backend for RedisBackend {
                 if let Some(n) = self.wait_replicas {
                     let acked: u32 = redis::cmd("WAIT")
                         .arg(n)
-                        .arg(self.timeout.as_millis() as u64)
+                        // Half the socket timeout, so that WAIT answers before the read times out.
+                        .arg((self.timeout.as_millis() / 2) as u64)
                         .query(c)
                         .map_err(redis_err("WAIT"))?;
                     if acked < n {

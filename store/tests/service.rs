@@ -681,3 +681,30 @@ fn child_verifies_from_env() {
         println!("VERDICT={}", v.as_str());
     }
 }
+
+/// `?wait=1` on a Redis without replicas: the write happens but no replica confirms it, so the
+/// call reports `storage_unavailable` instead of claiming durability it does not have.
+#[test]
+fn redis_wait_reports_unconfirmed_writes() {
+    let Some(url) = server_url("redis") else {
+        return;
+    };
+    let options = StoreOptions {
+        timeout: std::time::Duration::from_millis(300),
+        ..StoreOptions::default()
+    };
+    let backend = open_backend(&format!("{url}?wait=1"), options).unwrap();
+    let stored = StoredRecord {
+        record: "{}".to_owned(),
+        version: 1,
+    };
+    let err = backend
+        .compare_and_swap(&user("wait"), 0, &stored, &[])
+        .unwrap_err();
+    assert_eq!(err.code(), "storage_unavailable");
+    assert!(err.to_string().contains("0 of 1 replicas"), "{err}");
+    let err = open_backend(&format!("{url}?wait=x"), options)
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "invalid_parameter");
+}
