@@ -26,14 +26,21 @@ const ROUNDS = Number(process.env.MFAKIT_BENCH_ROUNDS || 31)
 const SECRET = mfakit.randomSecret()
 const T = 1_700_000_000
 const totp = new mfakit.Totp({ secret: SECRET })
-// Verification is timed the way a server calls it: at the current time. A code that rolls
-// into the previous step during the run still verifies (window ±1), for every library.
-const RIGHT = totp.now()
-// Wrong for the previous, current and next step alike.
-let WRONG = '000000'
-while ([-30, 0, 30].some((d) => totp.at(Date.now() / 1000 + d) === WRONG)) WRONG = String(Number(WRONG) + 1).padStart(6, '0')
-// Two steps back: the replay guard passes the current code (the run lasts under a minute).
-const AFTER_STEP = Math.floor(Date.now() / 1000 / 30) - 2
+// Verification is timed the way a server calls it: at the current time. The codes are taken
+// afresh before every timed run (`refresh`), so that on a busy machine, where the benchmark
+// can take minutes of wall time, the right code stays the current one and never ages out of
+// the window; within one run a code that rolls into the previous step still verifies (window
+// ±1), for every library.
+let RIGHT, WRONG, AFTER_STEP
+function refresh() {
+  RIGHT = totp.now()
+  // Wrong for the previous, current and next step alike.
+  WRONG = '000000'
+  while ([-30, 0, 30].some((d) => totp.at(Date.now() / 1000 + d) === WRONG)) WRONG = String(Number(WRONG) + 1).padStart(6, '0')
+  // Two steps back: the replay guard passes the current code.
+  AFTER_STEP = Math.floor(Date.now() / 1000 / 30) - 2
+}
+refresh()
 const otpauthTotp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) })
 
 /** The CPU model and whether it has SHA extensions, from /proc/cpuinfo where there is one. */
@@ -59,6 +66,7 @@ function cpuMs() {
 
 /** Calls per timed batch for `fn`: enough for about 20 ms. */
 function batchSize(fn) {
+  refresh()
   let batch = 1
   for (;;) {
     const start = cpuMs()
@@ -70,6 +78,7 @@ function batchSize(fn) {
 
 /** Nanoseconds of CPU per call of `fn` over about `ms` milliseconds. */
 function timeRun(fn, batch, ms) {
+  refresh()
   let calls = 0
   const start = cpuMs()
   let elapsed = 0
