@@ -119,7 +119,7 @@ pub(crate) fn with_short_string<T>(
 
 /// A string read whole into `buf` with one N-API call: `Some(Some(text))`; `Some(None)` if it
 /// is a string too long for `buf`; `None` if it is not a string. The caller owns `buf`, so a
-/// caller reading a secret can zeroize it (`secret::with_text`).
+/// caller reading a secret can zeroize it (`secret::read`).
 pub(crate) fn read_into<'b>(
     env: &Env,
     value: &Unknown<'_>,

@@ -187,7 +187,11 @@ fn verify_numbers(
 ) -> Result<Option<mfa::OtpMatch>> {
     let at = convert::seconds_or_now(convert::given_number(at))?;
     let window = convert::window_steps(convert::given_number(window))?;
-    let after_step = opt_uint(convert::given_number(after_step), "afterStep", MAX_SAFE_INTEGER)?;
+    let after_step = opt_uint(
+        convert::given_number(after_step),
+        "afterStep",
+        MAX_SAFE_INTEGER,
+    )?;
     convert::with_short_string(env, code, "code", |code| {
         totp.verify_at(code, at, window, after_step)
     })
