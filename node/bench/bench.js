@@ -3,30 +3,58 @@
 // way its README shows (default plugins), on the same secret, time and window (±1 step).
 // Prints one table: time per call and how many times slower each peer is than mfakit.
 //
-//   node bench/bench.js            (make -C node bench builds the addon first)
+//   make -C node bench   builds and packs the package, installs the tarball into an empty
+//                        folder beside the peers, and runs this file there
 //   MFAKIT_BENCH_MS=300 MFAKIT_BENCH_ROUNDS=10 ...   longer or more runs (default 40 ms × 31)
+//
+// With SHA extensions (x86 SHA-NI, Arm SHA1/SHA2) an HMAC costs little, so the cost of a call
+// into the addon decides mfakit's times: the header says which kind of CPU this ran on.
 
-const mfakit = require('..')
+// The installed package under make bench; from a checkout, the package resolves to itself.
+const mfakit = require('mfakit')
+const MFAKIT_FROM = require.resolve('mfakit').includes(`node_modules${require('node:path').sep}mfakit`) ? 'the installed tarball' : 'the source tree'
 const otplib = require('otplib')
 const OTPAuth = require('otpauth')
 const speakeasy = require('speakeasy')
 const nodeRsArgon2 = require('@node-rs/argon2')
 const { monitorEventLoopDelay } = require('node:perf_hooks')
+const fs = require('node:fs')
+const os = require('node:os')
 
 const RUN_MS = Number(process.env.MFAKIT_BENCH_MS || 40)
 const ROUNDS = Number(process.env.MFAKIT_BENCH_ROUNDS || 31)
 const SECRET = mfakit.randomSecret()
 const T = 1_700_000_000
 const totp = new mfakit.Totp({ secret: SECRET })
-// Verification is timed the way a server calls it: at the current time. A code that rolls
-// into the previous step during the run still verifies (window ±1), for every library.
-const RIGHT = totp.now()
-// Wrong for the previous, current and next step alike.
-let WRONG = '000000'
-while ([-30, 0, 30].some((d) => totp.at(Date.now() / 1000 + d) === WRONG)) WRONG = String(Number(WRONG) + 1).padStart(6, '0')
-// Two steps back: the replay guard passes the current code (the run lasts under a minute).
-const AFTER_STEP = Math.floor(Date.now() / 1000 / 30) - 2
+// Verification is timed the way a server calls it: at the current time. The codes are taken
+// afresh before every timed run (`refresh`), so that on a busy machine, where the benchmark
+// can take minutes of wall time, the right code stays the current one and never ages out of
+// the window; within one run a code that rolls into the previous step still verifies (window
+// ±1), for every library.
+let RIGHT, WRONG, AFTER_STEP
+function refresh() {
+  RIGHT = totp.now()
+  // Wrong for the previous, current and next step alike.
+  WRONG = '000000'
+  while ([-30, 0, 30].some((d) => totp.at(Date.now() / 1000 + d) === WRONG)) WRONG = String(Number(WRONG) + 1).padStart(6, '0')
+  // Two steps back: the replay guard passes the current code.
+  AFTER_STEP = Math.floor(Date.now() / 1000 / 30) - 2
+}
+refresh()
 const otpauthTotp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) })
+
+/** The CPU model and whether it has SHA extensions, from /proc/cpuinfo where there is one. */
+function cpuDescription() {
+  let info = ''
+  try {
+    info = fs.readFileSync('/proc/cpuinfo', 'utf8')
+  } catch {}
+  const field = (name) => (info.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm')) || [])[1]
+  const model = field('model name') || os.cpus()[0]?.model || 'unknown CPU'
+  const flags = new Set((field('flags') || field('Features') || '').split(/\s+/))
+  const sha = flags.has('sha_ni') ? 'yes (sha_ni)' : flags.has('sha1') && flags.has('sha2') ? 'yes (sha1, sha2)' : info ? 'no' : 'unknown'
+  return `${model.trim()}, SHA extensions: ${sha}`
+}
 
 let sink = 0
 /** CPU time of this process in milliseconds: unlike wall time, not inflated when other
@@ -38,6 +66,7 @@ function cpuMs() {
 
 /** Calls per timed batch for `fn`: enough for about 20 ms. */
 function batchSize(fn) {
+  refresh()
   let batch = 1
   for (;;) {
     const start = cpuMs()
@@ -49,6 +78,7 @@ function batchSize(fn) {
 
 /** Nanoseconds of CPU per call of `fn` over about `ms` milliseconds. */
 function timeRun(fn, batch, ms) {
+  refresh()
   let calls = 0
   const start = cpuMs()
   let elapsed = 0
@@ -99,9 +129,35 @@ const cases = {
     otpauth: () => otpauthTotp.validate({ token: WRONG, window: 1 }) !== null,
     speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: WRONG, window: 1 }),
   },
-  // What a server does per request: load the stored secret, build the verifier, check the
-  // code. Here mfakit also refuses replays (afterStep: a step before the current one).
-  'load secret + verify right': {
+  // The same with an options object, as servers write it.
+  'verify right, { window: 1 }': {
+    mfakit: () => totp.verify(RIGHT, { window: 1 }) !== null,
+    otplib: () => otplib.verifySync({ secret: SECRET, token: RIGHT, epochTolerance: 30 }).valid,
+    otpauth: () => otpauthTotp.validate({ token: RIGHT, window: 1 }) !== null,
+    speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: RIGHT, window: 1 }),
+  },
+  'verify wrong, { window: 1 }': {
+    mfakit: () => totp.verify(WRONG, { window: 1 }) !== null,
+    otplib: () => otplib.verifySync({ secret: SECRET, token: WRONG, epochTolerance: 30 }).valid,
+    otpauth: () => otpauthTotp.validate({ token: WRONG, window: 1 }) !== null,
+    speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: WRONG, window: 1 }),
+  },
+  // What a server does per request: a stored secret string and the typed code in, a match out.
+  // mfakit also refuses replays here (afterStep: a step before the current one).
+  'per request: verifyTotp, right': {
+    mfakit: () => mfakit.verifyTotp(SECRET, RIGHT, { window: 1, afterStep: AFTER_STEP }) !== null,
+    otplib: () => otplib.verifySync({ secret: SECRET, token: RIGHT, epochTolerance: 30 }).valid,
+    otpauth: () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) }).validate({ token: RIGHT, window: 1 }) !== null,
+    speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: RIGHT, window: 1 }),
+  },
+  'per request: verifyTotp, wrong': {
+    mfakit: () => mfakit.verifyTotp(SECRET, WRONG, { window: 1, afterStep: AFTER_STEP }) !== null,
+    otplib: () => otplib.verifySync({ secret: SECRET, token: WRONG, epochTolerance: 30 }).valid,
+    otpauth: () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) }).validate({ token: WRONG, window: 1 }) !== null,
+    speakeasy: () => speakeasy.totp.verify({ secret: SECRET, encoding: 'base32', token: WRONG, window: 1 }),
+  },
+  // The same through a `Totp` object built per request.
+  'per request: new Totp + verify, right': {
     mfakit: () => new mfakit.Totp({ secret: SECRET }).verify(RIGHT, { window: 1, afterStep: AFTER_STEP }) !== null,
     otplib: () => otplib.verifySync({ secret: SECRET, token: RIGHT, epochTolerance: 30 }).valid,
     otpauth: () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) }).validate({ token: RIGHT, window: 1 }) !== null,
@@ -182,7 +238,8 @@ async function main() {
   const header = ['operation', 'mfakit', ...PEERS.map((p) => `${p} (× mfakit)`)]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
-  console.log(`node ${process.version}, ${process.arch}, ${require('node:os').cpus().length} CPUs; CPU time per call, best of ${ROUNDS} rounds × ${RUN_MS} ms unless marked wall; × = median over the rounds of (library ÷ mfakit) timed back to back; TOTP window ±1 step, verification at the current time; argon2id m=19456 KiB t=2 p=1`)
+  console.log(`${cpuDescription()}; mfakit from ${MFAKIT_FROM}`)
+  console.log(`node ${process.version}, ${process.arch}, ${os.cpus().length} CPUs; CPU time per call, best of ${ROUNDS} rounds × ${RUN_MS} ms unless marked wall; × = median over the rounds of (library ÷ mfakit) timed back to back; TOTP window ±1 step, verification at the current time; argon2id m=19456 KiB t=2 p=1`)
   console.log(line(header))
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
   for (const r of rows) console.log(line(r))

@@ -32,22 +32,67 @@ MfaError.CODES = Object.freeze(native.errorCodes())
 // The native side constructs its errors with this class (see node/src/error.rs).
 native.__registerErrorClass(MfaError)
 
-// `verify` results cross from Rust as one number, `step * 4096 + drift + 2048`
-// (`__verifyPacked`), and become `{ step, drift }` here: an object literal is built on V8's
-// fast path, where building it through N-API cost a fifth of a verification. A step too large
-// to pack arrives as the object itself. The constants are MATCH_BASE and MATCH_OFFSET in
-// node/src/otp.rs.
+// `verify` results cross from Rust as one number, `step * 4096 + drift + 2048`, and become
+// `{ step, drift }` here: an object literal is built on V8's fast path, where building it
+// through N-API cost a fifth of a verification. A step too large to pack arrives as the object
+// itself. The constants are MATCH_BASE and MATCH_OFFSET in node/src/otp.rs.
 function unpackMatch(packed) {
   if (typeof packed !== 'number') return packed
   return { step: Math.floor(packed / 4096), drift: (packed % 4096) - 2048 }
 }
+
+// The options of `verify` and `verifyTotp` are read here, and when the numbers among them are
+// non-negative numbers or not given (as a server passes them), they cross to Rust as plain
+// numbers (`-1`: not given; `__verifyNumbers`, `__verifyTotpNumbers`). Reading an options
+// object through N-API cost more than the HMACs (see `verify_numbers` in node/src/otp.rs).
+// Rust checks every number it receives and throws the same `MfaError`s; any other value (a
+// `Date`, a bigint, `{ behind, ahead }`, a wrong type) goes to the Rust method whole, which
+// reads the options again and answers or throws as before.
+
+/** A number option for the fast path: -1 if not given, the number if it is a non-negative
+ *  number, else undefined (the ordinary path). */
+function numberOption(value) {
+  if (value === undefined || value === null) return -1
+  return typeof value === 'number' && value >= 0 ? value : undefined
+}
+
+const verifyOptions = native.Totp.prototype.verify
 Object.defineProperty(native.Totp.prototype, 'verify', {
   value: function verify(code, options) {
-    return unpackMatch(this.__verifyPacked(code, options))
+    if (options === undefined || options === null) return unpackMatch(this.__verifyNumbers(code, -1, -1, -1))
+    if (typeof options === 'object') {
+      const at = numberOption(options.at)
+      const window = numberOption(options.window)
+      const afterStep = numberOption(options.afterStep)
+      if (at !== undefined && window !== undefined && afterStep !== undefined) {
+        return unpackMatch(this.__verifyNumbers(code, at, window, afterStep))
+      }
+    }
+    return verifyOptions.call(this, code, options)
   },
   writable: true,
   configurable: true,
 })
+
+/** See `verifyTotp` in index.d.ts (node/src/otp.rs). */
+function verifyTotp(secret, code, options) {
+  if (options === undefined || options === null) {
+    return unpackMatch(native.__verifyTotpNumbers(secret, code, -1, -1, -1, -1, -1, undefined, -1))
+  }
+  if (typeof options === 'object') {
+    const at = numberOption(options.at)
+    const window = numberOption(options.window)
+    const afterStep = numberOption(options.afterStep)
+    const digits = numberOption(options.digits)
+    const period = numberOption(options.period)
+    const t0 = numberOption(options.t0)
+    if (at !== undefined && window !== undefined && afterStep !== undefined && digits !== undefined && period !== undefined && t0 !== undefined) {
+      return unpackMatch(native.__verifyTotpNumbers(secret, code, at, window, afterStep, digits, period, options.algorithm, t0))
+    }
+  }
+  return native.verifyTotp(secret, code, options)
+}
+
 Object.defineProperty(native.Hotp.prototype, 'verify', {
   value: function verify(code, counter, options) {
     return unpackMatch(this.__verifyPacked(code, counter, options))
@@ -75,6 +120,7 @@ exports.MfaError = MfaError
 // OTP
 exports.Totp = native.Totp
 exports.Hotp = native.Hotp
+exports.verifyTotp = verifyTotp
 exports.OtpAuthUri = native.OtpAuthUri
 exports.randomSecret = native.randomSecret
 exports.decodeSecret = native.decodeSecret

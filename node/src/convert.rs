@@ -110,6 +110,21 @@ pub(crate) fn with_short_string<T>(
     f: impl FnOnce(&str) -> Result<T>,
 ) -> Result<T> {
     let mut buf = [0u8; 64];
+    match read_into(env, &value, &mut buf) {
+        Some(Some(text)) => f(text),
+        Some(None) => f(&string(value, name)?),
+        None => Err(invalid(name, "must be a string")),
+    }
+}
+
+/// A string read whole into `buf` with one N-API call: `Some(Some(text))`; `Some(None)` if it
+/// is a string too long for `buf`; `None` if it is not a string. The caller owns `buf`, so a
+/// caller reading a secret can zeroize it (`secret::read`).
+pub(crate) fn read_into<'b>(
+    env: &Env,
+    value: &Unknown<'_>,
+    buf: &'b mut [u8],
+) -> Option<Option<&'b str>> {
     let mut written = 0usize;
     // SAFETY: `env` and `value` are the live handles of the current call; `buf` is valid for
     // `buf.len()` bytes, and N-API writes at most `buf.len() - 1` bytes plus a NUL into it and
@@ -125,15 +140,13 @@ pub(crate) fn with_short_string<T>(
         )
     };
     if status != napi::sys::Status::napi_ok {
-        return Err(invalid(name, "must be a string"));
+        return None;
     }
     // N-API writes whole UTF-8 sequences only, so a text that did not fit leaves fewer than 4
-    // (the longest sequence) of its 63 bytes unused: up to 59 bytes, the text was read whole.
-    // A longer one is read again the ordinary way.
-    match std::str::from_utf8(&buf[..written]) {
-        Ok(text) if written + 4 < buf.len() => f(text),
-        _ => f(&string(value, name)?),
-    }
+    // (the longest sequence) bytes of the buffer unused besides the NUL: with 5 or more unused,
+    // the text was read whole. A longer one is for the caller to read the ordinary way.
+    let fits = written + 5 <= buf.len();
+    Some(std::str::from_utf8(&buf[..written]).ok().filter(|_| fits))
 }
 
 pub(crate) fn opt_string(value: Option<Unknown<'_>>, name: &'static str) -> Result<Option<String>> {
@@ -245,6 +258,23 @@ pub(crate) fn time_or_now(env: &Env, value: Option<Unknown<'_>>) -> Result<u64> 
         Some(v) => time(env, v),
         None => Ok(mfakit_core::unix_now()),
     }
+}
+
+/// A number option as `lib/index.js` passes it to the numeric fast paths (`__verifyNumbers`):
+/// `-1` when it was not given, else the non-negative number given. Any other value (a `Date`,
+/// a bigint, an object, a negative or non-number) takes the ordinary path, with its errors.
+pub(crate) fn given_number(value: f64) -> Option<f64> {
+    (value >= 0.0).then_some(value)
+}
+
+/// [`time_or_now`] for a number from [`given_number`].
+pub(crate) fn seconds_or_now(value: Option<f64>) -> Result<u64> {
+    value.map_or_else(|| Ok(mfakit_core::unix_now()), seconds)
+}
+
+/// [`window`] for a number of steps from [`given_number`].
+pub(crate) fn window_steps(value: Option<f64>) -> Result<Window> {
+    Ok(opt_uint32(value, "window")?.map_or_else(Window::default, Window::symmetric))
 }
 
 /// A TOTP window: a number of steps either side, or `{ behind, ahead }`.

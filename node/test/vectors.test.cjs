@@ -4,7 +4,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const {
-  Totp, Hotp, OtpAuthUri, MfaError, decodeSecret, encodeSecret, RecoveryCodeSet, normalizeRecoveryCode,
+  Totp, Hotp, OtpAuthUri, MfaError, verifyTotp, decodeSecret, encodeSecret, RecoveryCodeSet, normalizeRecoveryCode,
   Keyring, SealingKey, sealedKeyId, maskEmail, maskPhone, maxAttackerGuesses, attackerSuccessProbability,
   ChallengeKey, OtpChallenge, RateLimiter, RateState, AttemptLimiter, AttemptState,
 } = require('mfakit')
@@ -33,6 +33,11 @@ function totpOf(c) {
     period: c.period,
     t0: c.t0 ?? 0,
   })
+}
+
+/** The settings of a vector case as `verifyTotp` options. */
+function settingsOf(c) {
+  return { algorithm: c.algorithm, digits: c.digits, period: c.period, t0: c.t0 ?? 0 }
 }
 
 function code(fn) {
@@ -87,14 +92,25 @@ test('totp.json: RFC 6238 Appendix B', () => {
     assert.equal(totp.at(BigInt(c.time)), c.code)
     assert.equal(totp.atStep(c.step), c.code)
     assert.deepEqual(totp.verify(c.code, { at: c.time, window: 0 }), { step: c.step, drift: 0 })
+    // The per-request form, from the base32 text and from the bytes.
+    const once = { ...settingsOf(c), at: c.time, window: 0 }
+    const key0 = Buffer.from(c.secret_hex, 'hex')
+    assert.deepEqual(verifyTotp(c.secret_base32, c.code, once), { step: c.step, drift: 0 })
+    assert.deepEqual(verifyTotp(key0, c.code, once), { step: c.step, drift: 0 })
+    assert.deepEqual(verifyTotp(c.secret_base32.toLowerCase(), c.code, { ...once, at: new Date(c.time * 1000) }), { step: c.step, drift: 0 })
     for (let bit = 0; bit < c.code.length * 3; bit++) {
       assert.equal(totp.verify(tamper(c.code, bit), { at: c.time, window: 0 }), null)
+      assert.equal(verifyTotp(c.secret_base32, tamper(c.code, bit), once), null)
     }
     // A one-bit change of the secret gives another code.
     const key = Buffer.from(c.secret_hex, 'hex')
     key[0] ^= 1
     const other = new Totp({ secret: key, algorithm: c.algorithm, digits: c.digits, period: c.period })
     assert.equal(other.verify(c.code, { at: c.time, window: 0 }), null)
+    assert.equal(verifyTotp(key, c.code, once), null)
+    assert.equal(verifyTotp(encodeSecret(key), c.code, once), null)
+    // So does a one-bit change of the time step.
+    assert.equal(verifyTotp(c.secret_base32, c.code, { ...once, at: (c.t0 ?? 0) + (c.step ^ 1) * c.period }), null)
     // A one-bit change of the time step gives another code.
     assert.notEqual(totp.atStep(c.step ^ 1), c.code)
   }
@@ -107,6 +123,13 @@ test('verify.json: windows, drift, replay, malformed input', () => {
     const totp = totpOf(c)
     const options = { at: c.time, window: { behind: c.behind, ahead: c.ahead }, afterStep: c.after_step }
     assert.deepEqual(totp.verify(c.code, options), c.match, c.note)
+    assert.deepEqual(verifyTotp(c.secret_base32, c.code, { ...settingsOf(c), ...options }), c.match, c.note)
+    if (c.behind === c.ahead) {
+      // The window as one number: the options cross to Rust as plain numbers.
+      const numbers = { ...options, window: c.behind, afterStep: c.after_step ?? undefined }
+      assert.deepEqual(totp.verify(c.code, numbers), c.match, c.note)
+      assert.deepEqual(verifyTotp(c.secret_base32, c.code, { ...settingsOf(c), ...numbers }), c.match, c.note)
+    }
     if (c.match) {
       // The same through a Date, and tampered codes never match.
       assert.deepEqual(totp.verify(c.code, { ...options, at: new Date(c.time * 1000) }), c.match)
@@ -125,6 +148,7 @@ test('config_errors.json: bad configuration is a typed error', () => {
   const { cases } = vectors('config_errors.json')
   for (const c of cases) {
     assert.equal(code(() => totpOf(c)), c.error, c.note)
+    assert.equal(code(() => verifyTotp(c.secret_base32, '123456', settingsOf(c))), c.error, c.note)
   }
   count('config_errors.json', cases.length)
 })
@@ -134,8 +158,13 @@ test('base32.json: tolerant decoding', () => {
   for (const c of cases) {
     if (c.error) {
       assert.equal(code(() => decodeSecret(c.input)), c.error, c.note)
+      assert.equal(code(() => verifyTotp(c.input, '123456')), c.error, c.note)
     } else {
       assert.equal(decodeSecret(c.input).toString('hex'), c.hex, c.note)
+      // verifyTotp reads the text itself (a stack buffer for short text): the same secret.
+      const t = 1_700_000_000
+      const want = new Totp({ secret: Buffer.from(c.hex, 'hex') }).at(t)
+      assert.deepEqual(verifyTotp(c.input, want, { at: t, window: 0 }), { step: Math.floor(t / 30), drift: 0 }, c.note)
     }
   }
   count('base32.json', cases.length)

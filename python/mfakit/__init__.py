@@ -70,6 +70,7 @@ from ._native import (
     qr_terminal,
     random_secret,
     sealed_key_id,
+    verify_totp,
 )
 
 
@@ -148,5 +149,6 @@ __all__ = [
     "qr_terminal",
     "random_secret",
     "sealed_key_id",
+    "verify_totp",
     "__version__",
 ]

@@ -60,6 +60,7 @@ __all__ = [
     "qr_terminal",
     "random_secret",
     "sealed_key_id",
+    "verify_totp",
 ]
 
 MIN_DIGITS: Final[int]
@@ -107,6 +108,20 @@ class InternalError(MfaError):
 
 # ---------------------------------------------------------------------------------------------
 # Secrets.
+
+def verify_totp(
+    secret: str | bytes,
+    code: str,
+    *,
+    digits: int = 6,
+    period: int = 30,
+    algorithm: str = "SHA1",
+    t0: int = 0,
+    at: _Time | None = None,
+    window: int | tuple[int, int] = 1,
+    after_step: int | None = None,
+) -> OtpMatch | None:
+    """``Totp(secret, ...).verify(code, ...)`` in one call, without the ``Totp`` object."""
 
 def random_secret(bits: int = 160) -> str:
     """A new random secret (OS CSPRNG) as unpadded base32; bits: multiple of 8, 128..8192."""

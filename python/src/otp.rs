@@ -377,16 +377,7 @@ impl PyTotp {
         #[pyo3(from_py_with = window_arg)] window: Window,
         #[pyo3(from_py_with = optional_step_arg)] after_step: Option<u64>,
     ) -> PyResult<Option<PyOtpMatch>> {
-        guard(|| {
-            let unix = at.unwrap_or_else(mfakit_core::unix_now);
-            let run = || self.inner.verify_at(code, unix, window, after_step);
-            let found = if window.size() > DETACH_ABOVE_CODES {
-                py.detach(run)
-            } else {
-                run()
-            };
-            Ok(found.or_raise()?.map(PyOtpMatch::from))
-        })
+        guard(|| verify_totp_at(py, &self.inner, code, at, window, after_step))
     }
 
     /// The otpauth://totp/ URI for this TOTP; needs a non-blank `account` (set at
@@ -697,8 +688,66 @@ impl PyHotp {
     }
 }
 
+/// `Totp.verify` and `verify_totp`: the window decides whether the GIL is released.
+fn verify_totp_at(
+    py: Python<'_>,
+    totp: &Totp,
+    code: &str,
+    at: Option<u64>,
+    window: Window,
+    after_step: Option<u64>,
+) -> PyResult<Option<PyOtpMatch>> {
+    let unix = at.unwrap_or_else(mfakit_core::unix_now);
+    let run = || totp.verify_at(code, unix, window, after_step);
+    let found = if window.size() > DETACH_ABOVE_CODES {
+        py.detach(run)
+    } else {
+        run()
+    };
+    Ok(found.or_raise()?.map(PyOtpMatch::from))
+}
+
+/// Verifies what a user typed against a stored secret in one call, as a server does on every
+/// login (RFC 6238 section 5.2): the same answer and the same errors as
+/// `Totp(secret, digits=..., period=..., algorithm=..., t0=...).verify(code, at=..., window=...,
+/// after_step=...)`, without building a `Totp` object.
+///
+/// Returns an `OtpMatch` or `None`; a wrong, malformed or replayed code is `None`, never an
+/// exception. Store `step` and pass it as `after_step` next time.
+#[pyfunction]
+#[pyo3(
+    signature = (secret, code, *, digits = 6, period = 30, algorithm = "SHA1", t0 = 0, at = None, window = Window::default(), after_step = None),
+    text_signature = "(secret, code, *, digits=6, period=30, algorithm='SHA1', t0=0, at=None, window=1, after_step=None)"
+)]
+#[allow(clippy::too_many_arguments)]
+fn verify_totp(
+    py: Python<'_>,
+    secret: &Bound<'_, PyAny>,
+    code: &str,
+    #[pyo3(from_py_with = digits_arg)] digits: u32,
+    #[pyo3(from_py_with = period_arg)] period: u64,
+    algorithm: &str,
+    #[pyo3(from_py_with = t0_arg)] t0: u64,
+    #[pyo3(from_py_with = optional_time_arg)] at: Option<u64>,
+    #[pyo3(from_py_with = window_arg)] window: Window,
+    #[pyo3(from_py_with = optional_step_arg)] after_step: Option<u64>,
+) -> PyResult<Option<PyOtpMatch>> {
+    guard(|| {
+        let params = TotpParams {
+            algorithm: parse_algorithm(algorithm)?,
+            digits,
+            period,
+            t0,
+        };
+        // Lives for this call only; dropping it zeroizes the secret and the keyed HMAC state.
+        let totp = Totp::new(secret::from_python(secret)?, params).or_raise()?;
+        verify_totp_at(py, &totp, code, at, window, after_step)
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyOtpMatch>()?;
+    m.add_function(wrap_pyfunction!(verify_totp, m)?)?;
     m.add_class::<PyTotp>()?;
     m.add_class::<PyHotp>()?;
     m.add("MIN_DIGITS", mfakit_core::MIN_DIGITS)?;

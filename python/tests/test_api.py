@@ -98,6 +98,48 @@ def test_verify_window_after_step_and_match_object() -> None:
         assert t.verify(junk, at=now) is None
 
 
+def test_verify_totp_is_totp_verify_in_one_call() -> None:
+    now = 1_700_000_000
+    t = mfakit.Totp(RFC_SECRET)
+    step = t.step(now)
+    assert mfakit.verify_totp(RFC_SECRET, t.now()) is not None
+    assert mfakit.verify_totp(RFC_SECRET, t.at(now), at=now) == mfakit.OtpMatch(step, 0)
+    assert mfakit.verify_totp(RFC_SECRET.lower(), t.at(now - 30), at=now) == mfakit.OtpMatch(step - 1, -1)
+    assert mfakit.verify_totp(mfakit.decode_secret(RFC_SECRET), t.at(now), at=now) == mfakit.OtpMatch(step, 0)
+    assert mfakit.verify_totp(RFC_SECRET, t.at(now - 60), at=now) is None
+    assert mfakit.verify_totp(RFC_SECRET, t.at(now - 60), at=now, window=(2, 0)) == mfakit.OtpMatch(step - 2, -2)
+    assert mfakit.verify_totp(RFC_SECRET, t.at(now), at=now, after_step=step) is None
+    aware = datetime.datetime.fromtimestamp(now, tz=datetime.timezone.utc)
+    assert mfakit.verify_totp(RFC_SECRET, t.at(now), at=aware) == mfakit.OtpMatch(step, 0)
+    other = mfakit.Totp(RFC_SECRET, digits=8, period=60, algorithm="SHA512", t0=7)
+    code = other.at(now)
+    assert mfakit.verify_totp(RFC_SECRET, code, digits=8, period=60, algorithm="SHA512", t0=7, at=now) == other.verify(
+        code, at=now
+    )
+    assert mfakit.verify_totp(RFC_SECRET, code, digits=8, period=60, algorithm="SHA256", t0=7, at=now) is None
+    for junk in ["", "12345", "12a456", "9" * 10_000]:
+        assert mfakit.verify_totp(RFC_SECRET, junk, at=now) is None
+    # The errors of Totp(...) and then of verify, typed and with their codes.
+    bad: list[tuple[object, dict[str, object], type[mfakit.MfaError], str]] = [
+        ("JBSWY3DP!", {}, mfakit.InvalidSecretError, "invalid_secret"),
+        ("", {}, mfakit.InvalidSecretError, "invalid_secret"),
+        (RFC_SECRET, {"digits": 5}, mfakit.InvalidParameterError, "invalid_parameter"),
+        (RFC_SECRET, {"period": 0}, mfakit.InvalidParameterError, "invalid_parameter"),
+        (RFC_SECRET, {"algorithm": "MD5"}, mfakit.InvalidParameterError, "invalid_parameter"),
+        (RFC_SECRET, {"window": 101}, mfakit.InvalidParameterError, "invalid_parameter"),
+        (RFC_SECRET, {"after_step": -1}, mfakit.InvalidParameterError, "invalid_parameter"),
+        (RFC_SECRET, {"at": -1}, mfakit.InvalidParameterError, "invalid_parameter"),
+        ("JBSWY3DP!", {"window": 101}, mfakit.InvalidSecretError, "invalid_secret"),
+    ]
+    for secret, options, error, code_name in bad:
+        with pytest.raises(error) as info:
+            mfakit.verify_totp(secret, "123456", **options)  # type: ignore[arg-type]
+        assert info.value.code == code_name, (secret, options)
+        assert "JBSWY3DP" not in str(info.value)
+    with pytest.raises(TypeError):
+        mfakit.verify_totp(42, "123456")  # type: ignore[arg-type]
+
+
 def test_enroll_uses_the_compatibility_profile() -> None:
     t = mfakit.Totp.enroll(issuer="Example Co", account="alice@example.com")
     assert len(mfakit.decode_secret(t.secret())) == 20

@@ -62,12 +62,18 @@ def test_rfc6238_appendix_b(case: dict[str, Any]) -> None:
     assert totp.at_step(step) == code
     match = totp.verify(code, at=time, window=0)
     assert match is not None and (match.step, match.drift) == (step, 0)
+    settings = {"digits": totp.digits, "period": totp.period, "algorithm": totp.algorithm, "t0": case.get("t0", 0)}
+    once = mfakit.verify_totp(case["secret_base32"], code, at=time, window=0, **settings)
+    assert once == mfakit.OtpMatch(step, 0)
+    assert mfakit.verify_totp(bytes.fromhex(case["secret_hex"]), code, at=time, window=0, **settings) == once
     for bad in tampered(code):
         assert totp.verify(bad, at=time, window=0) is None, bad
+        assert mfakit.verify_totp(case["secret_base32"], bad, at=time, window=0, **settings) is None, bad
     key = bytearray(bytes.fromhex(case["secret_hex"]))
     key[0] ^= 1
     other = mfakit.Totp(bytes(key), digits=totp.digits, algorithm=totp.algorithm)
     assert other.verify(code, at=time, window=0) is None
+    assert mfakit.verify_totp(bytes(key), code, at=time, window=0, **settings) is None
     assert totp.at_step(step ^ 1) != code
 
 
@@ -82,6 +88,17 @@ def test_verification(case: dict[str, Any]) -> None:
         assert got is None
     else:
         assert got == mfakit.OtpMatch(want["step"], want["drift"])
+    once = mfakit.verify_totp(
+        case["secret_base32"],
+        case["code"],
+        algorithm=case["algorithm"],
+        digits=case["digits"],
+        period=case["period"],
+        at=case["time"],
+        window=(case["behind"], case["ahead"]),
+        after_step=case["after_step"],
+    )
+    assert once == got
 
 
 @pytest.mark.parametrize("case", cases("config_errors.json"))
@@ -89,6 +106,11 @@ def test_configuration_errors(case: dict[str, Any]) -> None:
     with pytest.raises(mfakit.MfaError) as info:
         totp_of(case)
     assert info.value.code == case["error"]
+    with pytest.raises(mfakit.MfaError) as once:
+        mfakit.verify_totp(
+            case["secret_base32"], "123456", algorithm=case["algorithm"], digits=case["digits"], period=case["period"]
+        )
+    assert once.value.code == case["error"] and type(once.value) is type(info.value)
 
 
 @pytest.mark.parametrize("case", cases("base32.json"))
