@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
@@ -180,20 +181,38 @@ impl Keyed {
 impl Drop for Keyed {
     fn drop(&mut self) {
         // Assigning through `&mut Hmac` writes the new state over the old one in place (the
-        // HMAC types own no heap memory and have no `Drop` of their own).
+        // HMAC types own no heap memory and have no `Drop` of their own). The replacement is
+        // a copy of an HMAC keyed once per process with an all-zero key: the same bytes as
+        // re-keying, without two hash compressions on every drop (the per-request path
+        // builds and drops one `Totp` per login).
         match self {
-            Keyed::Sha1(m) => overwrite(m, &[0u8; 64]),
-            Keyed::Sha256(m) => overwrite(m, &[0u8; 64]),
-            Keyed::Sha512(m) => overwrite(m, &[0u8; 128]),
+            Keyed::Sha1(m) => overwrite(m, zero_keyed::<Hmac<sha1::Sha1>>(&ZERO_SHA1, 64)),
+            Keyed::Sha256(m) => overwrite(m, zero_keyed::<Hmac<sha2::Sha256>>(&ZERO_SHA256, 64)),
+            Keyed::Sha512(m) => overwrite(m, zero_keyed::<Hmac<sha2::Sha512>>(&ZERO_SHA512, 128)),
         }
     }
 }
 
-/// Replaces a keyed HMAC in place by one keyed with `zero_key`.
-fn overwrite<M: Mac + hmac::digest::KeyInit>(mac: &mut M, zero_key: &[u8]) {
-    if let Ok(fresh) = <M as hmac::digest::KeyInit>::new_from_slice(zero_key) {
-        *mac = fresh;
-    }
+static ZERO_SHA1: OnceLock<Hmac<sha1::Sha1>> = OnceLock::new();
+static ZERO_SHA256: OnceLock<Hmac<sha2::Sha256>> = OnceLock::new();
+static ZERO_SHA512: OnceLock<Hmac<sha2::Sha512>> = OnceLock::new();
+
+/// The HMAC keyed with `block` zero bytes, made once.
+fn zero_keyed<M: Mac + hmac::digest::KeyInit + Clone>(
+    cell: &'static OnceLock<M>,
+    block: usize,
+) -> &'static M {
+    cell.get_or_init(|| {
+        let zeros = [0u8; 128];
+        // HMAC accepts keys of any length (RFC 2104 section 2), so this cannot fail.
+        <M as hmac::digest::KeyInit>::new_from_slice(&zeros[..block])
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+    })
+}
+
+/// Replaces a keyed HMAC in place by a copy of `fresh`.
+fn overwrite<M: Mac + Clone>(mac: &mut M, fresh: &M) {
+    *mac = fresh.clone();
     std::hint::black_box(&*mac);
 }
 
