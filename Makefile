@@ -16,7 +16,7 @@ export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:54329/mfakit_te
 export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:63799/0
 export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.1:46382,127.0.0.1:46383
 
-.PHONY: demo test test-rust test-store services services-stop lint fmt bench fuzz $(addprefix test-,$(SUBDIRS))
+.PHONY: demo test test-rust test-store services services-stop lint fmt bench bench-service fuzz $(addprefix test-,$(SUBDIRS))
 
 demo:
 	$(CARGO) build --release -p mfakit-cli
@@ -49,8 +49,13 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-bench:
+bench: bench-service
 	$(CARGO) bench -p mfakit-core
+
+# The MFA service on SQLite, PostgreSQL and Redis beside django-otp, in one table with the
+# goals of issue 11 (scripts/bench_service.py; django-otp goes into target/bench-venv).
+bench-service: services
+	python3 scripts/bench_service.py
 
 # Coverage-guided fuzzing of every parser (cargo fuzz + libFuzzer, nightly toolchain).
 # FUZZ_SECONDS bounds each target; libFuzzer's "Done N runs" line gives the executions.

@@ -9,6 +9,8 @@
 //! commit together or not at all. `synchronous=FULL` by default: an acknowledged write
 //! survives a power cut; `?synchronous=normal` trades that (not a process crash) for speed.
 
+use std::sync::Mutex;
+
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use mfakit_core::{AuditEvent, MfaError, Result};
@@ -47,6 +49,13 @@ const READ_AUDIT: &str = "SELECT at, kind, method, outcome FROM mfakit_audit WHE
 /// A SQLite database file (or memory) behind a small pool of connections.
 pub struct SqliteBackend {
     pool: Pool<Connection>,
+    /// Writers of this process take turns here before `BEGIN IMMEDIATE`. SQLite lets one
+    /// writer in at a time anyway; without this queue the others poll its busy handler, which
+    /// sleeps 1, 2, 5, 10… ms between tries, so with 8 callers a 30 µs write waited up to a
+    /// second at p99 (store/benches/service.rs). Other processes still meet at the file lock
+    /// and the busy timeout. Held for one transaction only, so no wait here is longer than the
+    /// queue of this process's writers ahead of it (at most the pool's size).
+    writer: Mutex<()>,
 }
 
 fn sql_err(what: &str) -> impl Fn(rusqlite::Error) -> MfaError + '_ {
@@ -97,6 +106,7 @@ impl SqliteBackend {
         };
         Ok(SqliteBackend {
             pool: Pool::new(max, options.timeout, Box::new(connect)),
+            writer: Mutex::new(()),
         })
     }
 }
@@ -135,7 +145,10 @@ impl Backend for SqliteBackend {
 
     fn load(&self, user_id: &str) -> Result<Option<StoredRecord>> {
         let conn = self.pool.get()?;
-        conn.query_row(LOAD, [user_id], |r| {
+        // Cached statements: parsing and planning the SQL again on every call cost about as
+        // much as running it (store/benches/service.rs, `sqlite-normal`).
+        let mut stmt = conn.prepare_cached(LOAD).map_err(sql_err("load"))?;
+        stmt.query_row([user_id], |r| {
             Ok(StoredRecord {
                 record: r.get(0)?,
                 version: r.get::<_, i64>(1)?.try_into().unwrap_or(0),
@@ -153,8 +166,11 @@ impl Backend for SqliteBackend {
         events: &[AuditEvent],
     ) -> Result<bool> {
         let mut conn = self.pool.get()?;
+        // The guard protects no data: a panic while holding it leaves nothing to repair.
+        let _turn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let version = to_i64(record.version)?;
-        let now = events.first().map_or(0, |e| e.at);
+        let now = to_i64(events.first().map_or(0, |e| e.at))?;
+        let expected_i = to_i64(expected)?;
         // BEGIN IMMEDIATE takes the write lock now; the row is written only if its version is
         // still `expected` (or, for a new user, if no row exists), and the audit rows commit
         // with it.
@@ -162,38 +178,30 @@ impl Backend for SqliteBackend {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql_err("begin"))?;
         let written = if expected == 0 {
-            tx.execute(
-                INSERT_RECORD,
-                params![user_id, version, record.record, to_i64(now)?],
-            )
+            tx.prepare_cached(INSERT_RECORD)
+                .and_then(|mut s| s.execute(params![user_id, version, record.record, now]))
         } else {
-            tx.execute(
-                UPDATE_RECORD,
-                params![
-                    user_id,
-                    version,
-                    record.record,
-                    to_i64(now)?,
-                    to_i64(expected)?
-                ],
-            )
+            tx.prepare_cached(UPDATE_RECORD).and_then(|mut s| {
+                s.execute(params![user_id, version, record.record, now, expected_i])
+            })
         }
         .map_err(sql_err("write"))?;
         if written != 1 {
             return Ok(false);
         }
-        for e in events {
-            tx.execute(
-                INSERT_EVENT,
-                params![
-                    user_id,
-                    to_i64(e.at)?,
-                    e.kind.as_str(),
-                    method_name(e),
-                    e.outcome
-                ],
-            )
-            .map_err(sql_err("audit"))?;
+        {
+            let mut insert = tx.prepare_cached(INSERT_EVENT).map_err(sql_err("audit"))?;
+            for e in events {
+                insert
+                    .execute(params![
+                        user_id,
+                        to_i64(e.at)?,
+                        e.kind.as_str(),
+                        method_name(e),
+                        e.outcome
+                    ])
+                    .map_err(sql_err("audit"))?;
+            }
         }
         tx.commit().map_err(sql_err("commit"))?;
         Ok(true)
