@@ -97,8 +97,8 @@ def main():
 
 
 STORES = {
-    "sqlite": "SQLite file, WAL, synchronous=FULL (mfakit default)",
-    "sqlite-normal": "SQLite file, WAL, ?synchronous=normal",
+    "sqlite": "SQLite file, WAL, ?synchronous=full",
+    "sqlite-normal": "SQLite file, WAL, synchronous=NORMAL (mfakit default)",
     "postgres": "PostgreSQL (loopback, fsync on)",
     "redis": "Redis (loopback, appendfsync always)",
 }
@@ -178,7 +178,7 @@ def print_table(rows, model, sha_ni, load_before, load_after):
     pairs = [
         ("sqlite", "sqlite-wal", "same durability: WAL + FULL"),
         ("sqlite-normal", "sqlite-wal-normal", "same durability: WAL + NORMAL"),
-        ("sqlite", "sqlite-default", "each library's default SQLite settings"),
+        ("sqlite-normal", "sqlite-default", "each library's default SQLite settings"),
     ]
     verdicts = []
     for ours, theirs, why in pairs:

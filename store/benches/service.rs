@@ -2,7 +2,7 @@
 //! write. `scripts/bench_service.py` (`make bench-service`) runs this and django-otp and prints
 //! the comparison; this program prints one machine-readable `BENCH {json}` line per row.
 //!
-//! Rows, for `sqlite` (a file, `synchronous=FULL`), `sqlite-normal` (`?synchronous=normal`),
+//! Rows, for `sqlite` (a file, `?synchronous=full`), `sqlite-normal` (the default, NORMAL),
 //! `postgres` and `redis` (from `MFAKIT_TEST_POSTGRES_URL` / `MFAKIT_TEST_REDIS_URL`; a store
 //! whose variable is unset is skipped), each with 1 and with 8 concurrent callers:
 //!
@@ -341,8 +341,8 @@ fn raw_write_rows(target: &Target, budget: Duration, record: &str) {
 fn sqlite_path(url: &str) -> (String, &'static str) {
     let rest = url.strip_prefix("sqlite://").unwrap();
     match rest.split_once('?') {
-        Some((path, "synchronous=normal")) => (path.to_owned(), "NORMAL"),
-        _ => (rest.to_owned(), "FULL"),
+        Some((path, "synchronous=full")) => (path.to_owned(), "FULL"),
+        _ => (rest.to_owned(), "NORMAL"),
     }
 }
 
@@ -404,7 +404,7 @@ fn main() {
         .join("bench-service");
     std::fs::create_dir_all(&dir).unwrap();
     let mut targets = Vec::new();
-    for (name, query) in [("sqlite", ""), ("sqlite-normal", "?synchronous=normal")] {
+    for (name, query) in [("sqlite", "?synchronous=full"), ("sqlite-normal", "")] {
         let path = dir.join(format!("{name}.db"));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
