@@ -152,7 +152,89 @@ async function loopLag(fn, n) {
   return { p99: h.percentile(99) / 1e6, max: h.max / 1e6, total }
 }
 
+// The MFA service: one verification through the binding (a promise on the libuv pool) against
+// the Rust service alone (store/examples/bench_node_peer.rs, same policy, keys and store),
+// both as wall time per call, calls one after another. The policy and keys match the example.
+const SERVICE_POLICY = { attempts: { backoff_base_secs: 0, backoff_factor: 1, backoff_cap_secs: 0, lockout_after: 0, lockout_secs: 0 } }
+const SERVICE_CALLS = Number(process.env.MFAKIT_BENCH_SERVICE_CALLS || 200)
+const SERVICE_ROUNDS = Number(process.env.MFAKIT_BENCH_SERVICE_ROUNDS || 5)
+
+function serviceStores() {
+  const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'mfakit-bench-'))
+  const list = [['SQLite file', `sqlite://${dir}/bench.db`]]
+  if (process.env.MFAKIT_TEST_POSTGRES_URL) list.push(['PostgreSQL', process.env.MFAKIT_TEST_POSTGRES_URL])
+  if (process.env.MFAKIT_TEST_REDIS_URL) list.push(['Redis', process.env.MFAKIT_TEST_REDIS_URL])
+  return list
+}
+
+/** Best wall nanoseconds per call over the rounds, calls awaited one after another. */
+async function bestAsync(fn) {
+  await fn()
+  let best = Infinity
+  for (let r = 0; r < SERVICE_ROUNDS; r++) {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < SERVICE_CALLS; i++) await fn()
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / SERVICE_CALLS)
+  }
+  return best
+}
+
+async function nodeService(url) {
+  const mfa = new mfakit.Mfa({
+    store: url,
+    keyring: new mfakit.Keyring('k1', new mfakit.SealingKey(Buffer.alloc(32, 7))),
+    challengeKey: new mfakit.ChallengeKey(Buffer.alloc(32, 9)),
+    issuer: 'Example Co',
+    policy: SERVICE_POLICY,
+  })
+  const user = `bench-node-${process.pid}`
+  const setup = await mfa.setupTotp(user, 'bench')
+  const t = new mfakit.Totp({ secret: setup.secret })
+  const now = Math.floor(Date.now() / 1000)
+  if (!(await mfa.confirmTotp(user, t.at(now))).accepted) throw new Error('confirmation refused')
+  const login = await mfa.startLogin(user)
+  const right = new Set([-30, 0, 30, 60].map((d) => t.at(now + d)))
+  let wrong = 123457
+  while (right.has(String(wrong))) wrong++
+  const code = String(wrong)
+  return {
+    verify_wrong: await bestAsync(async () => {
+      if ((await mfa.verify(login.id, 'totp', code)).verdict !== 'wrong') throw new Error('not wrong')
+    }),
+    status: await bestAsync(() => mfa.status(user)),
+  }
+}
+
+function rustService(url) {
+  const peer = process.env.MFAKIT_BENCH_PEER
+  if (!peer || !require('node:fs').existsSync(peer)) return null
+  const out = require('node:child_process').execFileSync(peer, [url, String(SERVICE_CALLS), String(SERVICE_ROUNDS)], { encoding: 'utf8' })
+  return Object.fromEntries(out.trim().split('\n').map((line) => line.split(' ')).map(([k, v]) => [k, Number(v)]))
+}
+
+async function serviceTable(fmt) {
+  const rows = []
+  for (const [name, url] of serviceStores()) {
+    const rust = rustService(url)
+    const node = await nodeService(url)
+    for (const [op, label] of [['verify_wrong', 'Mfa.verify (wrong code: compare-and-swap + audit)'], ['status', 'Mfa.status (one read)']]) {
+      const ratio = rust ? `${(node[op] / rust[op]).toFixed(2)}×` : '— (MFAKIT_BENCH_PEER not built)'
+      rows.push([`${label}, ${name}`, fmt(node[op]), rust ? fmt(rust[op]) : '—', ratio])
+    }
+  }
+  const header = ['service operation', 'node binding (promise)', 'Rust service alone', 'binding ÷ Rust (goal ≤ 1.2×)']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
+  console.log('')
+  console.log(`MFA service: wall time per call, best of ${SERVICE_ROUNDS} rounds × ${SERVICE_CALLS} calls awaited one after another; the same store, policy and keys on both sides`)
+  console.log(line(header))
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+  for (const r of rows) console.log(line(r))
+}
+
 async function main() {
+  const fmt0 = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
+  if (process.env.MFAKIT_BENCH_ONLY === 'service') return serviceTable(fmt0)
   const PEERS = ['otplib', 'otpauth', 'speakeasy', '@node-rs/argon2']
   const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
   const cell = (ns, base) => (ns === undefined ? '—' : `${fmt(ns)} (${(ns / base).toFixed(1)}×)`)
@@ -187,6 +269,7 @@ async function main() {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
   for (const r of rows) console.log(line(r))
   if (sink === 42) console.log('')
+  await serviceTable(fmt)
 }
 
 /** CPU nanoseconds per call over `calls` calls (for slow calls such as argon2id). */
