@@ -15,13 +15,7 @@ const mfa = new Mfa({
   issuer: 'Example Co',
 })
 export const app = express()
-app.use(express.json())
-app.post('/login', async (req, res) => {
-  if (!(await checkPassword(req.body.user, req.body.password))) return void res.sendStatus(401)
-  const c = await mfa.startLogin(req.body.user) // MfaError 'not_enrolled': no second factor
-  res.status(202).json({ mfa_required: true, challenge_id: c.id, methods: c.methods, masked: c.masked, expires_at: c.expiresAt })
-})
-app.use('/mfa', mfaRouter({
+app.use('/mfa', mfaRouter({ // before express.json(): the router answers bad JSON with 400
   mfa,
   getUserId: (req) => sessions.get(/sid=([\w-]+)/.exec(req.get('cookie') ?? '')?.[1] ?? '')?.userId ?? null,
   send: (method, contact, code) => deliver(method, contact, code),
@@ -31,3 +25,8 @@ app.use('/mfa', mfaRouter({
     res.cookie('sid', sid, { httpOnly: true, secure: true, sameSite: 'strict' })
   },
 }))
+app.post('/login', express.json(), async (req, res) => {
+  if (!(await checkPassword(req.body.user, req.body.password))) return void res.sendStatus(401)
+  const c = await mfa.startLogin(req.body.user) // MfaError 'not_enrolled': no second factor
+  res.status(202).json({ mfa_required: true, challenge_id: c.id, methods: c.methods, masked: c.masked, expires_at: c.expiresAt })
+})

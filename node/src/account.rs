@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use mfakit_core::{self as mfa, Method, ServicePolicy};
 use mfakit_store::{MfaService, StoreOptions};
-use napi::bindgen_prelude::{AsyncTask, Buffer, Unknown};
+use napi::bindgen_prelude::{AsyncTask, Buffer, ToNapiValue, TypeName, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use zeroize::Zeroizing;
@@ -40,6 +40,8 @@ fn uv_pool_size() -> usize {
 
 /// Options of `new Mfa(options)` (read field by field in the constructor; this struct only
 /// describes them in `index.d.ts`).
+// Only describes the options in `index.d.ts`; the methods read them field by field.
+#[allow(dead_code)]
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct MfaOptions<'a> {
     /// The store URL (default `sqlite://mfakit.db`): `sqlite://PATH` (`sqlite:///abs/path.db`
@@ -63,6 +65,8 @@ pub struct MfaOptions<'a> {
 }
 
 /// Options of `mfa.setupTotp(...)`.
+// Only describes the options in `index.d.ts`; the methods read them field by field.
+#[allow(dead_code)]
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SetupTotpOptions {
     /// Keep the new TOTP pending until a code from it is confirmed (default `true`).
@@ -70,6 +74,8 @@ pub struct SetupTotpOptions {
 }
 
 /// Options of `mfa.audit(...)`.
+// Only describes the options in `index.d.ts`; the methods read them field by field.
+#[allow(dead_code)]
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct AuditOptions {
     /// Newest events to return, 1 to 1000 (default 50).
@@ -324,7 +330,7 @@ impl Mfa {
     /// Converts the arguments on the JS thread (errors thrown synchronously would be
     /// surprising from a promise-returning method, so they reject instead), then runs `call`
     /// on the libuv pool. `cpu_bound`: the call may hash recovery codes with argon2id.
-    fn run<A: Send + 'static, T: Send + 'static, J>(
+    fn run<A: Send + 'static, T: Send + 'static, J: ToNapiValue + TypeName>(
         &self,
         args: mfa::Result<A>,
         call: fn(&MfaService, A) -> mfa::Result<T>,

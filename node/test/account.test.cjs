@@ -116,6 +116,8 @@ for (const store of stores()) {
     assert.deepEqual(status.methods, ['email', 'sms', 'recovery_code'])
     assert.deepEqual(status.masked, { email: 'j***@example.com', sms: '+**********67' })
 
+    // Enrolment is no proof of a recent second factor.
+    await rejectsWith(mfa.disable(user, 'sms'), 'step_up_required')
     const login = await mfa.startLogin(user)
     assert.deepEqual(login.masked, { email: 'j***@example.com', sms: '+**********67' })
     // Nothing sent yet: nothing to compare.
@@ -128,8 +130,7 @@ for (const store of stores()) {
     const ok = await mfa.verify(login.id, 'sms', code.code)
     assert.deepEqual([ok.verdict, ok.claims.amr, ok.claims.acr], ['accepted', ['sms', 'mfa'], 'aal2'])
 
-    // Step-up by email, then disabling SMS is allowed.
-    await rejectsWith(mfa.disable(user, 'sms'), 'step_up_required')
+    // Step-up by email, then disabling SMS is allowed (the login just now counts as recent).
     const stepCode = await mfa.sendStepUpCode(user, 'email')
     const step = await mfa.stepUp(user, 'email', stepCode.code)
     assert.deepEqual([step.verdict, step.claims.acr], ['accepted', 'aal1'])

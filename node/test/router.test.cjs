@@ -18,6 +18,17 @@ let base
 
 test.before(async () => {
   const app = express()
+  // The router parses its own JSON; mounted first, so that its 400s answer malformed bodies.
+  app.use('/mfa', mfaRouter({
+    mfa,
+    // The signed-in user, for the test from a header.
+    getUserId: (req) => req.get('x-user') ?? null,
+    send: async (method, contact, code) => { outbox.push([method, contact, code]) },
+    onLogin: (user, claims, req, res) => {
+      logins.push([user, claims])
+      res.cookie('session', `for-${user}`)
+    },
+  }))
   app.use(express.json())
   // The application's own password login: here every password is right.
   app.post('/login', async (req, res, next) => {
@@ -31,16 +42,7 @@ test.before(async () => {
       next(err)
     }
   })
-  app.use('/mfa', mfaRouter({
-    mfa,
-    // The signed-in user, for the test from a header.
-    getUserId: (req) => req.get('x-user') ?? null,
-    send: async (method, contact, code) => { outbox.push([method, contact, code]) },
-    onLogin: (user, claims, req, res) => {
-      logins.push([user, claims])
-      res.cookie('session', `for-${user}`)
-    },
-  }))
+  app.use((err, req, res, next) => res.status(500).json({ app: err.code ?? err.message }))
   await new Promise((resolve) => {
     server = app.listen(0, '127.0.0.1', resolve)
   })
@@ -140,6 +142,12 @@ test('email and SMS: codes go through send, never into a body; resend cooldown i
     locked_until: null, masked: { email: 'j***@example.com', sms: '+**********67' },
   })
 
+  // Without a recent second factor, disabling is 403 with the RFC 9470 challenge.
+  const refused = await post('/mfa/disable', { method: 'sms' }, user)
+  assert.equal(refused.status, 403)
+  assert.equal(refused.body.code, 'step_up_required')
+  assert.match(refused.headers.get('www-authenticate'), /^Bearer error="insufficient_user_authentication"/)
+
   const login = await post('/login', { user })
   const send = await post('/mfa/login/send', { challenge_id: login.body.challenge_id, method: 'sms' })
   assert.equal(send.status, 202)
@@ -153,11 +161,7 @@ test('email and SMS: codes go through send, never into a body; resend cooldown i
   const ok = await post('/mfa/login/verify', { challenge_id: login.body.challenge_id, method: 'sms', code: loginCode })
   assert.deepEqual([ok.status, ok.body.claims.amr], [200, ['sms', 'mfa']])
 
-  // Disabling needs a recent step-up: 403 with the RFC 9470 challenge, then 204.
-  const refused = await post('/mfa/disable', { method: 'sms' }, user)
-  assert.equal(refused.status, 403)
-  assert.equal(refused.body.code, 'step_up_required')
-  assert.match(refused.headers.get('www-authenticate'), /^Bearer error="insufficient_user_authentication"/)
+  // Disabling needs a recent step-up (the login just now counts); then 204.
   const stepSend = await post('/mfa/step-up/send', { method: 'email' }, user)
   assert.equal(stepSend.status, 202)
   assert.ok('resend_after' in stepSend.body)
@@ -194,8 +198,9 @@ test('a locked user gets 429 with Retry-After; not enrolled is 409', async () =>
 
   const notEnrolled = await post('/mfa/step-up/send', { method: 'sms' }, user)
   assert.deepEqual([notEnrolled.status, notEnrolled.body.code], [409, 'not_enrolled'])
+  // The application's own route: its error handler decides.
   const app = await post('/login', { user: userId('nobody') })
-  assert.equal(app.status, 500) // the application's own route: its error handler decides
+  assert.deepEqual([app.status, app.body], [500, { app: 'not_enrolled' }])
 })
 
 test('bad requests: 400 {code, message}; nobody signed in: 401 unauthenticated', async () => {
