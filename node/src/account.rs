@@ -19,7 +19,8 @@ use zeroize::Zeroizing;
 
 use crate::challenge::ChallengeKey;
 use crate::convert::{
-    given, instance, invalid, json_text, key_bytes, opt_bool, opt_integer, opt_string, string, Fields,
+    given, instance, invalid, json_text, key_bytes, opt_bool, opt_integer, opt_string, string,
+    Fields,
 };
 use crate::error::{guard, Work};
 use crate::sealed::Keyring;
@@ -35,7 +36,9 @@ fn uv_pool_size() -> usize {
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .map_or(DEFAULT_UV_THREADPOOL_SIZE, |n| n.min(MAX_UV_THREADPOOL_SIZE))
+        .map_or(DEFAULT_UV_THREADPOOL_SIZE, |n| {
+            n.min(MAX_UV_THREADPOOL_SIZE)
+        })
 }
 
 /// Options of `new Mfa(options)` (read field by field in the constructor; this struct only
@@ -338,11 +341,7 @@ impl Mfa {
         cpu_bound: bool,
     ) -> Task<T, J> {
         let service = Arc::clone(&self.service);
-        AsyncTask::new(Work::with(
-            move || call(&service, args?),
-            finish,
-            cpu_bound,
-        ))
+        AsyncTask::new(Work::with(move || call(&service, args?), finish, cpu_bound))
     }
 }
 
@@ -378,8 +377,9 @@ impl Mfa {
                 None => ServicePolicy::default(),
             };
             let pool = uv_pool_size();
-            let max_connections = opt_integer(&env, o.get("maxConnections")?, "maxConnections", 256)?
-                .map_or(pool, |n| (n as usize).min(pool));
+            let max_connections =
+                opt_integer(&env, o.get("maxConnections")?, "maxConnections", 256)?
+                    .map_or(pool, |n| (n as usize).min(pool));
             let ctx = mfa::MfaContext::new(keyring, key, &issuer, policy)?;
             let options = StoreOptions {
                 max_connections,
@@ -497,7 +497,10 @@ impl Mfa {
 
     /// Opens a login challenge for a user whose password the application checked;
     /// `not_enrolled` if the user has no second factor.
-    #[napi(ts_args_type = "userId: string", ts_return_type = "Promise<LoginStart>")]
+    #[napi(
+        ts_args_type = "userId: string",
+        ts_return_type = "Promise<LoginStart>"
+    )]
     pub fn start_login(&self, user_id: Unknown<'_>) -> Task<mfa::LoginStart, LoginStart> {
         let args = user(user_id);
         self.run(args, |s, u| s.start_login(&u), login_start, false)

@@ -21,7 +21,9 @@ const POLICY: &str = r#"{"attempts": {"backoff_base_secs": 0, "backoff_factor": 
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let url = args.next().expect("usage: bench_node_peer URL [CALLS] [ROUNDS]");
+    let url = args
+        .next()
+        .expect("usage: bench_node_peer URL [CALLS] [ROUNDS]");
     let calls: u32 = args.next().map_or(200, |a| a.parse().expect("CALLS"));
     let rounds: u32 = args.next().map_or(5, |a| a.parse().expect("ROUNDS"));
 
@@ -45,7 +47,9 @@ fn main() {
     let setup = svc.setup_totp(&user, "bench", true).unwrap();
     let totp = OtpAuthUri::parse(&setup.uri).unwrap().totp().unwrap();
     let now = mfakit_core::unix_now();
-    let confirm = svc.confirm_totp(&user, &totp.generate_at(now).unwrap()).unwrap();
+    let confirm = svc
+        .confirm_totp(&user, &totp.generate_at(now).unwrap())
+        .unwrap();
     assert_eq!(confirm.verdict, Verdict::Accepted);
     let login = svc.start_login(&user).unwrap();
     let right: Vec<String> = [now - 30, now, now + 30, now + 60]
