@@ -208,7 +208,105 @@ async function loopLag(fn, n) {
   return { p99: h.percentile(99) / 1e6, max: h.max / 1e6, total }
 }
 
+// The MFA service: one verification through the binding (a promise on the libuv pool) against
+// the Rust service alone (store/examples/bench_node_peer.rs, same policy, keys and store),
+// both as wall time per call, calls one after another. The policy and keys match the example.
+const SERVICE_POLICY = { attempts: { backoff_base_secs: 0, backoff_factor: 1, backoff_cap_secs: 0, lockout_after: 0, lockout_secs: 0 } }
+const SERVICE_CALLS = Number(process.env.MFAKIT_BENCH_SERVICE_CALLS || 100)
+const SERVICE_ROUNDS = Number(process.env.MFAKIT_BENCH_SERVICE_ROUNDS || 9)
+
+function serviceStores() {
+  const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'mfakit-bench-'))
+  const list = [['SQLite file', `sqlite://${dir}/bench.db`]]
+  if (process.env.MFAKIT_TEST_POSTGRES_URL) list.push(['PostgreSQL', process.env.MFAKIT_TEST_POSTGRES_URL])
+  if (process.env.MFAKIT_TEST_REDIS_URL) list.push(['Redis', process.env.MFAKIT_TEST_REDIS_URL])
+  return list
+}
+
+/** Wall nanoseconds per call of one round, calls awaited one after another. */
+async function roundAsync(fn) {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < SERVICE_CALLS; i++) await fn()
+  return Number(process.hrtime.bigint() - start) / SERVICE_CALLS
+}
+
+/** The binding's operations on `url`, for a new user with a confirmed TOTP and an open login. */
+async function nodeService(url) {
+  const mfa = new mfakit.Mfa({
+    store: url,
+    keyring: new mfakit.Keyring('k1', new mfakit.SealingKey(Buffer.alloc(32, 7))),
+    challengeKey: new mfakit.ChallengeKey(Buffer.alloc(32, 9)),
+    issuer: 'Example Co',
+    policy: SERVICE_POLICY,
+  })
+  const user = `bench-node-${process.pid}-${Date.now()}`
+  const setup = await mfa.setupTotp(user, 'bench')
+  const t = new mfakit.Totp({ secret: setup.secret })
+  const now = Math.floor(Date.now() / 1000)
+  if (!(await mfa.confirmTotp(user, t.at(now))).accepted) throw new Error('confirmation refused')
+  const login = await mfa.startLogin(user)
+  const right = new Set([-30, 0, 30, 60].map((d) => t.at(now + d)))
+  let wrong = 123457
+  while (right.has(String(wrong))) wrong++
+  const code = String(wrong)
+  return {
+    verify_wrong: async () => {
+      if ((await mfa.verify(login.id, 'totp', code)).verdict !== 'wrong') throw new Error('not wrong')
+    },
+    status: () => mfa.status(user),
+  }
+}
+
+/** One round of the Rust service alone (a warm-up call, then SERVICE_CALLS calls per operation). */
+function rustRound(url) {
+  const out = require('node:child_process').execFileSync(process.env.MFAKIT_BENCH_PEER, [url, String(SERVICE_CALLS), '1'], { encoding: 'utf8' })
+  return Object.fromEntries(out.trim().split('\n').map((line) => line.split(' ')).map(([k, v]) => [k, Number(v)]))
+}
+
+const OPS = [['verify_wrong', 'Mfa.verify (wrong code: compare-and-swap + audit)'], ['status', 'Mfa.status (one read)']]
+
+async function serviceTable(fmt) {
+  const peer = process.env.MFAKIT_BENCH_PEER
+  const havePeer = peer && require('node:fs').existsSync(peer)
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1]
+  const rows = []
+  for (const [name, url] of serviceStores()) {
+    const node = await nodeService(url)
+    for (const [op] of OPS) await node[op]()
+    const best = { node: {}, rust: {} }
+    const ratios = Object.fromEntries(OPS.map(([op]) => [op, []]))
+    // Rounds alternate the Rust program and the binding on the same store, and the ratio is
+    // the median of the per-round ratios: on a shared machine a slow spell (fsync, other
+    // builds) hits both sides of a round alike.
+    for (let r = 0; r < SERVICE_ROUNDS; r++) {
+      const rust = havePeer ? rustRound(url) : null
+      for (const [op] of OPS) {
+        const ns = await roundAsync(node[op])
+        best.node[op] = Math.min(best.node[op] ?? Infinity, ns)
+        if (rust) {
+          best.rust[op] = Math.min(best.rust[op] ?? Infinity, rust[op])
+          ratios[op].push(ns / rust[op])
+        }
+      }
+    }
+    for (const [op, label] of OPS) {
+      const ratio = havePeer ? `${median(ratios[op]).toFixed(2)}×` : '— (MFAKIT_BENCH_PEER not built)'
+      rows.push([`${label}, ${name}`, fmt(best.node[op]), havePeer ? fmt(best.rust[op]) : '—', ratio])
+    }
+  }
+  const header = ['service operation', 'node binding (promise)', 'Rust service alone', 'binding ÷ Rust (goal ≤ 1.2×)']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
+  console.log('')
+  console.log(`MFA service: wall time per call (best round) of ${SERVICE_CALLS} calls awaited one after another; ÷ = median over ${SERVICE_ROUNDS} rounds of (binding ÷ Rust) timed back to back on the same store, policy and keys; load average ${require('node:os').loadavg()[0].toFixed(1)}`)
+  console.log(line(header))
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+  for (const r of rows) console.log(line(r))
+}
+
 async function main() {
+  const fmt0 = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
+  if (process.env.MFAKIT_BENCH_ONLY === 'service') return serviceTable(fmt0)
   const PEERS = ['otplib', 'otpauth', 'speakeasy', '@node-rs/argon2']
   const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
   const cell = (ns, base) => (ns === undefined ? '—' : `${fmt(ns)} (${(ns / base).toFixed(1)}×)`)
@@ -244,6 +342,7 @@ async function main() {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
   for (const r of rows) console.log(line(r))
   if (sink === 42) console.log('')
+  await serviceTable(fmt)
 }
 
 /** CPU nanoseconds per call over `calls` calls (for slow calls such as argon2id). */

@@ -1,2 +1,2 @@
 // ESM entry of `mfakit/express`.
-export { requireMfa } from './express.js'
+export { requireMfa, mfaRouter, insufficientUserAuthentication } from './express.js'

@@ -13,11 +13,19 @@ export type MfaErrorCode =
   | 'unseal_failed'
   | 'rate_limited'
   | 'qr_too_large'
+  | 'not_enrolled'
+  | 'step_up_required'
+  | 'storage_unavailable'
+  | 'storage_conflict'
   | 'internal'
+
+/** A second factor of the MFA service (`Mfa`). */
+export type MfaMethod = 'totp' | 'email' | 'sms' | 'recovery_code'
 
 /**
  * Every error mfakit throws (malformed configuration, secrets, URIs or stored values; rate
- * limiting; internal bugs). A wrong code is never an error: verification returns `null`.
+ * limiting; a method not enrolled; a step-up needed; the store unreachable or contended;
+ * internal bugs). A wrong code is never an error: verification returns `null`.
  */
 export declare class MfaError extends Error {
   constructor(message: string, code: MfaErrorCode)

@@ -13,7 +13,8 @@ const native = require('../native/index.js')
  * Every error mfakit throws. `code` is stable and the same in every mfakit language:
  * `invalid_secret`, `invalid_parameter`, `incompatible_profile`, `invalid_uri`,
  * `invalid_stored_value`, `unknown_key`, `unseal_failed`, `rate_limited`, `qr_too_large`,
- * `internal`. A wrong code is never an error: verification returns `null`.
+ * `not_enrolled`, `step_up_required`, `storage_unavailable`, `storage_conflict`, `internal`.
+ * A wrong code is never an error: verification returns `null` (or a verdict, for `Mfa`).
  */
 class MfaError extends Error {
   constructor(message, code) {
@@ -106,13 +107,34 @@ Object.defineProperty(native.Hotp.prototype, 'verify', {
 const DESCRIBED = [
   'Totp', 'Hotp', 'OtpAuthUri', 'RecoveryCodeSet', 'NewRecoveryCodes', 'ChallengeKey',
   'OtpChallenge', 'IssuedChallenge', 'Decision', 'AttemptState', 'RateState',
-  'RateLimiter', 'SealingKey', 'Keyring',
+  'RateLimiter', 'SealingKey', 'Keyring', 'Mfa', 'TotpSetup', 'CodeToSend',
 ]
 for (const cls of DESCRIBED.map((name) => native[name])) {
   Object.defineProperty(cls.prototype, inspect.custom, {
     value: function inspectRedacted() {
       return this.toString()
     },
+  })
+}
+
+// The service's fresh recovery codes are read explicitly (`result.recoveryCodes`) but left
+// out of `util.inspect` and `JSON.stringify`, so that logging a verification shows no code.
+function hideRecoveryCodes(verification) {
+  if (verification.recoveryCodes != null) {
+    Object.defineProperty(verification, 'recoveryCodes', { enumerable: false })
+  }
+  return verification
+}
+for (const name of ['confirmTotp', 'confirmContact', 'verify', 'stepUp']) {
+  const call = native.Mfa.prototype[name]
+  Object.defineProperty(native.Mfa.prototype, name, {
+    value: {
+      [name](...args) {
+        return call.apply(this, args).then(hideRecoveryCodes)
+      },
+    }[name],
+    writable: true,
+    configurable: true,
   })
 }
 
@@ -148,6 +170,10 @@ exports.maxAttackerGuesses = native.maxAttackerGuesses
 exports.attackerSuccessProbability = native.attackerSuccessProbability
 // Step-up
 exports.StepUp = native.StepUp
+// The MFA service (per-user records in SQLite, PostgreSQL or Redis)
+exports.Mfa = native.Mfa
+exports.TotpSetup = native.TotpSetup
+exports.CodeToSend = native.CodeToSend
 // Sealed secrets
 exports.SealingKey = native.SealingKey
 exports.Keyring = native.Keyring

@@ -58,6 +58,13 @@ impl ChallengeKey {
     }
 }
 
+impl ChallengeKey {
+    /// The core key, for the service (`account.rs`).
+    pub(crate) fn core(&self) -> &mfa::ChallengeKey {
+        &self.inner
+    }
+}
+
 fn key<'a>(env: &Env, value: Unknown<'a>) -> mfa::Result<ClassInstance<'a, ChallengeKey>> {
     instance::<ChallengeKey>(env, value, "key", "ChallengeKey")
 }

@@ -149,6 +149,37 @@ pub(crate) fn read_into<'b>(
     Some(std::str::from_utf8(&buf[..written]).ok().filter(|_| fits))
 }
 
+/// `true` or `false` (nothing else: `"false"` is not taken for `true`).
+pub(crate) fn opt_bool(value: Option<Unknown<'_>>, name: &'static str) -> Result<Option<bool>> {
+    let Some(value) = given(value)? else {
+        return Ok(None);
+    };
+    if value_type(&value, name)? != ValueType::Boolean {
+        return Err(invalid(name, "must be a boolean"));
+    }
+    bool::from_unknown(value)
+        .map(Some)
+        .map_err(|_| invalid(name, "must be a boolean"))
+}
+
+/// A plain object (or a JSON string) as JSON text, through the global `JSON.stringify`, for
+/// the core's `from_json` parsers (so every language passes the same document).
+pub(crate) fn json_text(env: &Env, value: Unknown<'_>, name: &'static str) -> Result<String> {
+    match value_type(&value, name)? {
+        ValueType::String => string(value, name),
+        ValueType::Object => {
+            let stringify = || -> napi::Result<String> {
+                let json: Object<'_> = env.get_global()?.get_named_property("JSON")?;
+                let stringify: Function<'_, Unknown<'_>, String> =
+                    json.get_named_property("stringify")?;
+                stringify.apply(json, value)
+            };
+            stringify().map_err(|_| invalid(name, "could not be turned into JSON"))
+        }
+        _ => Err(invalid(name, "must be an object")),
+    }
+}
+
 pub(crate) fn opt_string(value: Option<Unknown<'_>>, name: &'static str) -> Result<Option<String>> {
     given(value)?.map(|v| string(v, name)).transpose()
 }

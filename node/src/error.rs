@@ -151,17 +151,30 @@ pub struct Work<T: Send + 'static, J> {
     job: Option<Box<dyn FnOnce() -> mfakit_core::Result<T> + Send>>,
     finish: fn(T) -> J,
     error: Option<MfaError>,
+    cpu_bound: bool,
 }
 
 impl<T: Send + 'static, J> Work<T, J> {
+    /// CPU-bound work (argon2id): runs under a [`CpuPermit`].
     pub(crate) fn new(
         job: impl FnOnce() -> mfakit_core::Result<T> + Send + 'static,
         finish: fn(T) -> J,
+    ) -> Self {
+        Work::with(job, finish, true)
+    }
+
+    /// Work that is mostly waiting (a store round trip) when `cpu_bound` is false: it takes no
+    /// [`CpuPermit`], so that one slow database answer does not hold up the other requests.
+    pub(crate) fn with(
+        job: impl FnOnce() -> mfakit_core::Result<T> + Send + 'static,
+        finish: fn(T) -> J,
+        cpu_bound: bool,
     ) -> Self {
         Work {
             job: Some(Box::new(job)),
             finish,
             error: None,
+            cpu_bound,
         }
     }
 }
@@ -174,7 +187,7 @@ impl<T: Send + 'static, J: ToNapiValue + TypeName> Task for Work<T, J> {
         let Some(job) = self.job.take() else {
             return Err(napi::Error::from_reason("mfakit task ran twice"));
         };
-        let _permit = CpuPermit::acquire();
+        let _permit = self.cpu_bound.then(CpuPermit::acquire);
         let failed = match catch_unwind(AssertUnwindSafe(job)) {
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(err)) => err,

@@ -9,6 +9,7 @@
 // see them as unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod account;
 mod challenge;
 mod convert;
 mod error;

@@ -203,6 +203,13 @@ impl Keyring {
     }
 }
 
+impl Keyring {
+    /// The core keyring, for the service (`account.rs`).
+    pub(crate) fn core(&self) -> &mfa::Keyring {
+        &self.inner
+    }
+}
+
 /// The key id a sealed value names (`invalid_stored_value` if malformed).
 #[napi(ts_args_type = "sealed: string")]
 pub fn sealed_key_id(env: Env, sealed: Unknown<'_>) -> napi::Result<String> {

@@ -25,7 +25,8 @@ function codeOf(fn) {
 test('MfaError exposes the same codes as every binding', () => {
   assert.deepEqual([...MfaError.CODES], [
     'invalid_secret', 'invalid_parameter', 'incompatible_profile', 'invalid_uri', 'invalid_stored_value',
-    'unknown_key', 'unseal_failed', 'rate_limited', 'qr_too_large', 'internal',
+    'unknown_key', 'unseal_failed', 'rate_limited', 'qr_too_large', 'not_enrolled',
+    'step_up_required', 'storage_unavailable', 'storage_conflict', 'internal',
   ])
   const e = new MfaError('x', 'invalid_uri')
   assert.equal(e.code, 'invalid_uri')

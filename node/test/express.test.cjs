@@ -25,10 +25,13 @@ test.before(async () => {
 })
 test.after(() => new Promise((resolve) => server.close(resolve)))
 
-async function call(path, context, method = 'GET') {
-  const headers = context === undefined ? {} : { 'x-mfa-context': JSON.stringify(context) }
+async function call(path, context, method = 'GET', extra = {}) {
+  const headers = context === undefined ? { ...extra } : { 'x-mfa-context': JSON.stringify(context), ...extra }
   const res = await fetch(base + path, { method, headers })
-  return { status: res.status, body: await res.json() }
+  const answer = { status: res.status, body: await res.json() }
+  // Non-enumerable: the deepEqual checks above compare status and body only.
+  Object.defineProperty(answer, 'challenge', { value: res.headers.get('www-authenticate') })
+  return answer
 }
 
 const now = () => Math.floor(Date.now() / 1000)
@@ -60,6 +63,18 @@ test('maxAge for the operation: 401 mfa_stale with max_age', async () => {
     body: { code: 'mfa_stale', methods: ['totp'], max_age: 60 },
   })
   assert.deepEqual(await call('/payments', verified(30), 'POST'), { status: 200, body: { ok: 'paid' } })
+})
+
+test('refusals on bearer-token APIs carry the RFC 9470 challenge', async () => {
+  const bearer = { authorization: 'Bearer abc' }
+  const stale = await call('/payments', verified(120), 'POST', bearer)
+  assert.equal(stale.status, 401)
+  assert.equal(stale.challenge, 'Bearer error="insufficient_user_authentication", error_description="A more recent second factor is required", max_age="60"')
+  const required = await call('/admin', { enrolledMethods: ['totp'] }, 'GET', bearer)
+  assert.match(required.challenge, /^Bearer error="insufficient_user_authentication", error_description="A second factor is required"/)
+  // Cookie sessions get no WWW-Authenticate (it would make browsers prompt).
+  assert.equal((await call('/admin', { enrolledMethods: ['totp'] })).challenge, null)
+  assert.equal((await call('/payments', verified(30), 'POST', bearer)).challenge, null)
 })
 
 test('errors reach the error handler; bad contexts are MfaErrors; bad options throw early', async () => {
