@@ -27,7 +27,8 @@ use crate::sealed::PyKeyring;
 /// The stateful MFA service over a store: `sqlite://PATH` (default `sqlite://mfakit.db`;
 /// `sqlite:///abs/path.db` is absolute), `sqlite::memory:`, `postgres://…` or `redis://…`.
 /// Opening migrates the store. Safe to share between threads and to use after `os.fork()`
-/// (the child opens its own connections).
+/// (the child opens its own connections). The service copies `keyring` when it opens: after
+/// `Keyring.add` / `set_current` (a key rotation), open a new `Mfa`.
 #[pyclass(module = "mfakit", name = "Mfa", frozen)]
 pub(crate) struct PyMfa {
     inner: Arc<MfaService>,
