@@ -216,7 +216,7 @@ impl PyMfa {
     /// hashes, `issuer` is shown in authenticator apps, `policy` is a dict of
     /// `ServicePolicy` fields (every one optional).
     // The literal is mfakit_store::DEFAULT_URL, spelled out so that `__text_signature__` (and
-    // stubtest) show it; `default_url_is_the_stores` checks that they agree.
+    // stubtest) show it; a compile-time assertion below checks that they agree.
     #[new]
     #[pyo3(signature = (store = "sqlite://mfakit.db", *, keyring, challenge_key, issuer, policy = None))]
     fn new(
@@ -861,10 +861,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn default_url_is_the_stores() {
-        assert_eq!(mfakit_store::DEFAULT_URL, "sqlite://mfakit.db");
-    }
-}
+// The constructor's default spells out the store's default URL; they must agree.
+const _: () = assert!(matches!(
+    mfakit_store::DEFAULT_URL.as_bytes(),
+    b"sqlite://mfakit.db"
+));
