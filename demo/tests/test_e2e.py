@@ -30,6 +30,11 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"{next(shots):02d}-{name}.png", full_page=True)
 
 
+def go(page: Page, path: str, name: str) -> None:
+    page.goto(path)
+    shot(page, name)
+
+
 def flash(page: Page) -> str:
     return " ".join(page.locator(".flash").all_inner_texts())
 
@@ -44,8 +49,7 @@ def sign_out(page: Page) -> None:
 
 
 def sign_in_password(page: Page) -> None:
-    page.goto("/signin")
-    shot(page, "sign-in")
+    go(page, "/signin", "sign-in")
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password]", PASSWORD)
     click(page, "Sign in", "second-factor")
@@ -61,8 +65,7 @@ def enter(page: Page, method: str, code: str, button: str, shot_name: str) -> No
 
 def latest_mail_code(page: Page) -> str:
     """The code in the newest message to alice on the outbox page (the demo's mail stand-in)."""
-    page.goto("/outbox")
-    shot(page, "outbox")
+    go(page, "/outbox", "outbox")
     row = page.locator("#outbox tr", has_text=EMAIL).first.inner_text()
     return re.search(r"code is (\d+)", row).group(1)
 
@@ -73,13 +76,12 @@ def send_email_code(page: Page) -> str:
     assert "Code sent to" in flash(page)
     back = page.url
     code = latest_mail_code(page)
-    page.goto(back)
+    go(page, back, "code-form")
     return code
 
 
 def test_sign_up_and_enrol_authenticator_app(page: Page) -> None:
-    page.goto("/")
-    shot(page, "home")
+    go(page, "/", "home")
     page.get_by_role("link", name="Sign up").first.click()
     shot(page, "sign-up")
     page.fill("input[name=email]", EMAIL)
@@ -108,12 +110,12 @@ def test_sign_up_and_enrol_authenticator_app(page: Page) -> None:
 
 
 def test_add_email_confirmed_by_code_from_outbox(page: Page) -> None:
-    page.goto("/settings")
+    go(page, "/settings", "settings")
     page.fill("input[name=address]", EMAIL)
     click(page, "Send code", "enrol-email")
     assert "Code sent to" in flash(page)
     code = latest_mail_code(page)
-    page.goto("/enrol/email")
+    go(page, "/enrol/email", "enrol-email-code")
     page.fill("input[name=code]", code)
     click(page, "Confirm", "email-confirmed")
     assert "Email address confirmed" in flash(page)
@@ -168,14 +170,12 @@ def wait_out_backoff(page: Page) -> None:
 
 
 def test_transfer_needs_a_fresh_second_factor(page: Page) -> None:
-    page.goto("/transfer")
-    shot(page, "transfer-fresh")
+    go(page, "/transfer", "transfer-fresh")
     click(page, "Send money", "transfer-sent")
     assert "Sent 10 demo euros to Bob" in flash(page)
 
     time.sleep(STEP_UP_MAX_AGE + 1.5)
-    page.goto("/transfer")
-    shot(page, "transfer-stale")
+    go(page, "/transfer", "transfer-stale")
     expect(page).to_have_url(re.compile(r"/step-up\?next=/transfer&reason=mfa_stale"))
     expect(page.get_by_text(f"more than {STEP_UP_MAX_AGE} s old")).to_be_visible()
     enter(page, "totp", alice.app.next_code(), "Verify", "step-up-done")
@@ -186,8 +186,7 @@ def test_transfer_needs_a_fresh_second_factor(page: Page) -> None:
 
 def test_disable_method_asks_for_step_up(page: Page) -> None:
     time.sleep(STEP_UP_MAX_AGE + 1.5)
-    page.goto("/settings")
-    shot(page, "settings")
+    go(page, "/settings", "settings")
     click(page, "Remove email", "disable-needs-step-up")
     expect(page).to_have_url(re.compile(r"/step-up\?next=/settings&reason=step_up_required"))
     enter(page, "email", send_email_code(page), "Verify", "step-up-for-disable")
@@ -198,19 +197,17 @@ def test_disable_method_asks_for_step_up(page: Page) -> None:
 
 
 def test_regenerate_recovery_codes(page: Page) -> None:
-    page.goto("/settings")
+    go(page, "/settings", "settings")
     expect(page.locator("#status")).to_contain_text("9")
     click(page, "New recovery codes", "new-recovery-codes")
     fresh = page.locator("#codes li").all_inner_texts()
     assert len(fresh) == 10 and not set(fresh) & set(alice.codes)
-    page.goto("/settings")
-    shot(page, "settings-after-regenerate")
+    go(page, "/settings", "settings-after-regenerate")
     expect(page.locator("#status")).to_contain_text("10")
 
 
 def test_audit_log_shows_each_event(page: Page) -> None:
-    page.goto("/audit")
-    shot(page, "audit")
+    go(page, "/audit", "audit")
     rows = {
         tuple(cell.strip() for cell in row.split("\t")[1:])
         for row in page.locator("#audit tr").all_inner_texts()[1:]
