@@ -313,6 +313,36 @@ impl StepUp {
         StepUpDecision::Allowed
     }
 
+    /// The RFC 9470 section 3 challenge for a refusal on a bearer-token API:
+    /// `Bearer error="insufficient_user_authentication"`, with `acr_values` (the policy's
+    /// accepted `acr` values, when it names some) and, for `mfa_stale`, `max_age`. `None` when
+    /// allowed, and for `mfa_setup_required`: enrolling, not authenticating again, is what
+    /// that refusal asks for, so it is not an authentication challenge.
+    pub fn www_authenticate(&self, decision: &StepUpDecision) -> Option<String> {
+        let StepUpDecision::Refused(refusal) = decision else {
+            return None;
+        };
+        if refusal.reason == RefusalReason::MfaSetupRequired {
+            return None;
+        }
+        let mut header = String::from(r#"Bearer error="insufficient_user_authentication""#);
+        // RFC 6750 section 3: a quoted-string; values with `"` or `\` cannot be sent as is.
+        let acr: Vec<&str> = self
+            .policy
+            .accepted_acr
+            .iter()
+            .map(String::as_str)
+            .filter(|a| !a.is_empty() && !a.contains(['"', '\\', ' ']))
+            .collect();
+        if !acr.is_empty() {
+            header.push_str(&format!(r#", acr_values="{}""#, acr.join(" ")));
+        }
+        if let Some(max_age) = refusal.max_age {
+            header.push_str(&format!(", max_age={max_age}"));
+        }
+        Some(header)
+    }
+
     /// [`StepUp::decide`] at the current time.
     pub fn decide_now(&self, ctx: &AuthContext, op: &OperationClass) -> StepUpDecision {
         self.decide(ctx, op, crate::unix_now())
@@ -330,6 +360,30 @@ fn refuse(reason: RefusalReason, methods: &[String], max_age: Option<u64>) -> St
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
+    #[test]
+    fn www_authenticate_follows_rfc_9470() {
+        let policy = StepUpPolicy {
+            level: MfaLevel::Required,
+            accepted_acr: vec!["aal2".into(), "bad\"acr".into()],
+            ..StepUpPolicy::default()
+        };
+        let step_up = StepUp::new(policy);
+        let stale = refuse(RefusalReason::MfaStale, &["totp".into()], Some(300));
+        assert_eq!(
+            step_up.www_authenticate(&stale).as_deref(),
+            Some(r#"Bearer error="insufficient_user_authentication", acr_values="aal2", max_age=300"#)
+        );
+        let setup = refuse(RefusalReason::MfaSetupRequired, &["totp".into()], None);
+        assert_eq!(step_up.www_authenticate(&setup), None);
+        assert_eq!(step_up.www_authenticate(&StepUpDecision::Allowed), None);
+        assert_eq!(
+            StepUp::default()
+                .www_authenticate(&refuse(RefusalReason::MfaRequired, &[], None))
+                .as_deref(),
+            Some(r#"Bearer error="insufficient_user_authentication""#)
+        );
+    }
+
     use super::*;
 
     fn ctx() -> AuthContext {

@@ -1,15 +1,22 @@
 """Side-by-side timings: pyotp 2.12 vs mfakit (native and the pyotp drop-in), argon2-cffi vs
-mfakit's argon2id recovery-code check (same parameters), and recovery-code checks from 1 and
-2 threads.
+mfakit's argon2id recovery-code check (same parameters), recovery-code checks from 1 and
+2 threads, and one accepted service verification (TOTP step-up: load, check, compare-and-swap
+with its audit events) through `mfakit.Mfa` vs the Rust service alone (store/examples/
+bench_verify.rs) vs django-otp's `TOTPDevice.verify_token` through Django's ORM, all on a
+SQLite file.
 
 Prints one table. Each number is the best of several timed runs, in microseconds per call;
 the ratio is how many times faster mfakit is. A comparison, not a pass/fail test.
-Goals: verify >= 30x pyotp, generate >= 15x pyotp, 2 threads >= 1.8x one.
+Goals: verify >= 30x pyotp, generate >= 15x pyotp, 2 threads >= 1.8x one, service binding
+overhead <= 1.2x the Rust service.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import subprocess
+import tempfile
 import time
 import timeit
 from collections.abc import Callable
@@ -110,6 +117,106 @@ def argon2_rows() -> None:
         print(f"{'recovery checks/s, ' + label + ', 1 vs 2 threads':<44} {one:>8.1f}/s {two:>8.1f}/s {two / one:>6.2f}x")
 
 
+# The policy of store/examples/bench_verify.rs: no backoff or lockout, cheap recovery codes
+# (every user gets a set at enrolment; argon2 is not what these rows measure).
+SERVICE_POLICY = {
+    "attempts": {"backoff_base_secs": 0, "backoff_factor": 1, "backoff_cap_secs": 0, "lockout_after": 0, "lockout_secs": 0},
+    "recovery_params": {"m_cost_kib": 64, "t_cost": 1, "p_cost": 1},
+}
+SERVICE_USERS = 400
+SERVICE_ROUNDS = 5
+
+
+def rust_service_us(url: str) -> float | None:
+    """The Rust service alone: store/examples/bench_verify (path in MFAKIT_BENCH_VERIFY, built
+    by `make bench`), best round's mean."""
+    exe = os.environ.get("MFAKIT_BENCH_VERIFY")
+    if not exe or not os.path.exists(exe):
+        return None
+    out = subprocess.run([exe, url, str(SERVICE_USERS), str(SERVICE_ROUNDS)], check=True, capture_output=True, text=True).stdout
+    return float(out.split()[-1]) / 1000
+
+
+def binding_service_us(url: str) -> float:
+    """The same loop as bench_verify.rs, through mfakit.Mfa: per round, SERVICE_USERS fresh
+    users with an active TOTP, then one accepted step-up each with the current code."""
+    mfa = mfakit.Mfa(
+        url,
+        keyring=mfakit.Keyring("k1", mfakit.SealingKey(bytes([7]) * 32)),
+        challenge_key=bytes([9]) * 32,
+        issuer="Bench",
+        policy=SERVICE_POLICY,
+    )
+    best = float("inf")
+    for r in range(SERVICE_ROUNDS):
+        users = [f"py-{os.getpid()}-{r}-{i}" for i in range(SERVICE_USERS)]
+        totps = [mfakit.Totp.from_uri(mfa.setup_totp(u, "bench", require_verification=False).uri) for u in users]
+        now = int(time.time())
+        work = list(zip(users, [t.at(now) for t in totps]))
+        step_up = mfa.step_up
+        start = time.perf_counter()
+        for user, code in work:
+            if not step_up(user, "totp", code):
+                raise AssertionError("not accepted")
+        best = min(best, (time.perf_counter() - start) / SERVICE_USERS * 1e6)
+    return best
+
+
+def django_otp_us(path: str) -> float | None:
+    """django-otp: load the user's TOTPDevice through the ORM and `verify_token` the current
+    code (it saves the device: last_t and the throttle), one accepted verification per device,
+    on a SQLite file. None when Django is not installed (the bench venv has it)."""
+    try:
+        import django
+        from django.conf import settings
+    except ImportError:
+        return None
+    settings.configure(
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": path}},
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "django_otp", "django_otp.plugins.otp_totp"],
+        USE_TZ=True,
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+    )
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("migrate", verbosity=0)
+    best = float("inf")
+    for r in range(SERVICE_ROUNDS):
+        ids, totps = [], []
+        for i in range(SERVICE_USERS):
+            user = User.objects.create(username=f"dj-{r}-{i}")
+            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+            ids.append(device.pk)
+            totps.append(mfakit.Totp(base64.b32encode(bytes.fromhex(device.key)).decode()))
+        now = int(time.time())
+        work = list(zip(ids, [t.at(now) for t in totps]))
+        start = time.perf_counter()
+        for pk, code in work:
+            if not TOTPDevice.objects.get(pk=pk).verify_token(code):
+                raise AssertionError("django-otp refused the code")
+        best = min(best, (time.perf_counter() - start) / SERVICE_USERS * 1e6)
+    return best
+
+
+def service_rows() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        rust = rust_service_us(f"sqlite://{tmp}/rust.db")
+        ours = binding_service_us(f"sqlite://{tmp}/py.db")
+        dj = django_otp_us(f"{tmp}/django.db")
+    label = "service step_up TOTP, SQLite file"
+    if rust is None:
+        print(f"{label + ' [Rust alone]':<44} (set MFAKIT_BENCH_VERIFY; `make bench` builds it)")
+    else:
+        print(f"{label + ' [Rust alone]':<44} {rust:>8.1f}µs {ours:>8.1f}µs {ours / rust:>6.2f}x binding overhead (goal <= 1.2x)")
+    if dj is None:
+        print(f"{label + ' [django-otp]':<44} (Django and django-otp not installed; `make bench` installs them)")
+    else:
+        print(f"{label + ' [django-otp]':<44} {dj:>8.1f}µs {ours:>8.1f}µs {dj / ours:>6.2f}x faster than django-otp")
+
+
 def main() -> None:
     started = time.perf_counter()
     header = f"{'operation':<44} {'pyotp µs':>9} {'mfakit µs':>10} {'ratio':>7} {'compat µs':>10} {'ratio':>7}"
@@ -123,10 +230,12 @@ def main() -> None:
             line += f" {t_c:>10.2f} {t_p / t_c:>6.1f}x"
         print(line)
     argon2_rows()
+    service_rows()
     load = os.getloadavg()[0]
     print(
         f"\n(mfakit = native mfakit.Totp; compat = mfakit.compat.pyotp; argon2 rows: first column argon2-cffi"
-        f" or 1 thread, second mfakit or 2 threads; load average {load:.1f} on {os.cpu_count()} CPUs;"
+        f" or 1 thread, second mfakit or 2 threads; service rows: first column the Rust service or django-otp,"
+        f" second mfakit.Mfa, {SERVICE_USERS} accepted verifications per round, best of {SERVICE_ROUNDS}; load average {load:.1f} on {os.cpu_count()} CPUs;"
         f" {time.perf_counter() - started:.0f} s)"
     )
 

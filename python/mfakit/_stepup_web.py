@@ -1,12 +1,13 @@
-"""What the FastAPI and Flask helpers share: building the evaluator from the helper's
-arguments and reading the application's context. The decision itself is the core's."""
+"""What the FastAPI and Flask ``require_mfa`` helpers share: building the evaluator from the
+helper's arguments, reading the application's context, and the bearer challenge. The decision
+and the challenge's text are the core's."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ._native import AuthContext, StepUp, StepUpPolicy
+from ._native import AuthContext, StepUp, StepUpDecision, StepUpPolicy
 
 ContextLike = AuthContext | Mapping[str, Any]
 
@@ -30,6 +31,14 @@ def evaluator(level: str | None, max_age: int | None, operation: str, policy: St
             setup_methods=base.setup_methods,
         )
     )
+
+
+def bearer_challenge(step_up: StepUp, decision: StepUpDecision, authorization: str | None) -> str | None:
+    """RFC 9470's ``WWW-Authenticate`` value when the request is a bearer-token one
+    (``Authorization: Bearer ...``); a cookie session gets none (no Bearer challenge there)."""
+    if not authorization or not authorization[:7].lower() == "bearer ":
+        return None
+    return step_up.www_authenticate(decision)
 
 
 def as_context(value: ContextLike) -> AuthContext:

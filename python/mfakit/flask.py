@@ -1,4 +1,8 @@
-"""Flask helper: ``require_mfa`` as a view decorator answering 401/403 JSON.
+"""Flask helpers: ``mfa_blueprint`` (the MFA routes of docs/http.md over an ``mfakit.Mfa``)
+and ``require_mfa`` as a view decorator answering 401/403 JSON.
+
+    app.register_blueprint(mfa_blueprint(mfa, current_user=session_user, send=deliver),
+                           url_prefix="/mfa")
 
     from mfakit.flask import require_mfa
 
@@ -21,12 +25,13 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import jsonify
+from flask import Blueprint, Request, Response, jsonify, request
 
-from ._native import StepUpPolicy
-from ._stepup_web import ContextLike, as_context, evaluator
+from . import _routes
+from ._native import Mfa, StepUpPolicy
+from ._stepup_web import ContextLike, as_context, bearer_challenge, evaluator
 
-__all__ = ["require_mfa"]
+__all__ = ["mfa_blueprint", "require_mfa"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,9 +55,69 @@ def require_mfa(
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             decision = step_up.decide(as_context(context()), operation)
             if not decision.allowed:
-                return jsonify(decision.body()), decision.http_status
+                refusal = jsonify(decision.body())
+                refusal.status_code = decision.http_status
+                challenge = bearer_challenge(step_up, decision, request.headers.get("Authorization"))
+                if challenge:
+                    refusal.headers["WWW-Authenticate"] = challenge
+                return refusal
             return view(*args, **kwargs)
 
         return cast(F, wrapper)
 
     return decorate
+
+
+def _response(reply: _routes.Reply) -> Response:
+    if reply.body is None:
+        response = Response(status=reply.status)
+    else:
+        response = jsonify(reply.body)
+        response.status_code = reply.status
+    response.headers.update(reply.headers)
+    return response
+
+
+def mfa_blueprint(
+    mfa: Mfa,
+    *,
+    current_user: Callable[[], Any],
+    send: Callable[[str, str, str], Any],
+    on_login: Callable[[Request, str, dict[str, Any]], Any] | None = None,
+    name: str = "mfakit",
+) -> Blueprint:
+    """The MFA routes of docs/http.md as a ``Blueprint``; register it with
+    ``app.register_blueprint(mfa_blueprint(...), url_prefix="/mfa")``.
+
+    ``current_user()`` returns the signed-in user's id (from ``flask.session``, ``flask.g``,
+    a token), or ``None`` (the route answers 401). ``send(method, contact, code)`` delivers
+    an email or SMS code. ``on_login(request, user_id, claims)`` runs after an accepted login
+    or step-up, before the answer, to put the claims in ``flask.session``. Store calls release
+    the GIL."""
+    blueprint = Blueprint(name, __name__)
+
+    def run(route: _routes.Route) -> Response:
+        try:
+            user = current_user() if route.signed_in else None
+            if route.signed_in and user is None:
+                return _response(_routes.unauthenticated())
+            body: dict[str, Any] = {}
+            if route.http_method == "POST":
+                body = _routes.parse_body(request.get_data(cache=False), request.headers.get("Content-Type"))
+            call = route.plan(None if user is None else str(user), body, request.args)
+            result = getattr(mfa, call.method)(*call.args, **call.kwargs)
+            if call.deliver:
+                send(result.method, result.contact, result.code)
+            if call.login and result.accepted and on_login is not None:
+                on_login(request, result.user_id, result.claims)
+            return _response(call.reply(result))
+        except Exception as exc:  # noqa: BLE001 - mapped below, or re-raised
+            reply = _routes.error_reply(exc)
+            if reply is None:
+                raise
+            return _response(reply)
+
+    for route in _routes.ROUTES:
+        endpoint = "mfa_" + route.path.strip("/").replace("/", "_").replace("-", "_")
+        blueprint.add_url_rule(route.path, endpoint, functools.partial(run, route), methods=[route.http_method])
+    return blueprint

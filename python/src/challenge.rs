@@ -27,6 +27,13 @@ pub(crate) struct PyChallengeKey {
     inner: ChallengeKey,
 }
 
+impl PyChallengeKey {
+    /// The core key, for the service (`mfakit.Mfa`).
+    pub(crate) fn key(&self) -> &ChallengeKey {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl PyChallengeKey {
     #[new]

@@ -42,6 +42,22 @@ fn describe(code: &str) -> (&'static str, bool) {
         ),
         "rate_limited" => ("Refused by an attempt limiter; see `retry_after`.", false),
         "qr_too_large" => ("The payload is too large to fit in a QR code.", true),
+        "not_enrolled" => (
+            "The user has no such method enrolled (or nothing waiting for confirmation).",
+            false,
+        ),
+        "step_up_required" => (
+            "The operation needs a fresh step-up verification first (`Mfa.step_up`).",
+            false,
+        ),
+        "storage_unavailable" => (
+            "The store could not be reached or failed; nothing was changed. Retry later.",
+            false,
+        ),
+        "storage_conflict" => (
+            "Too many concurrent writers changed the same record; nothing was changed. Retry.",
+            false,
+        ),
         "internal" => ("A bug inside mfakit, such as a caught Rust panic.", false),
         _ => ("An mfakit error.", false),
     }

@@ -1,8 +1,9 @@
 //! `mfakit._native`: the PyO3 face of `mfakit-core`.
 //!
 //! One adapter file per core module (`otp.rs`, `secret.rs`, `uri.rs`, `qr.rs`, `recovery.rs`,
-//! `challenge.rs`, `limiter.rs`, `stepup.rs`, `sealed.rs`), plus
-//! `exceptions.rs`, the one place where core errors become Python exceptions. Every entry
+//! `challenge.rs`, `limiter.rs`, `stepup.rs`, `sealed.rs`, and `account.rs` for the service of
+//! `core/src/account.rs` and `mfakit-store`), `convert.rs` for conversions several of them
+//! share, and `exceptions.rs`, the one place where core errors become Python exceptions. Every entry
 //! point runs inside [`guard`], so a Rust panic surfaces as `mfakit.InternalError` instead of
 //! crossing into the interpreter. No OTP logic lives here: types in, call core, types out.
 
@@ -10,7 +11,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::prelude::*;
 
+mod account;
 mod challenge;
+mod convert;
 mod exceptions;
 mod limiter;
 mod otp;
@@ -60,6 +63,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     limiter::register(m)?;
     stepup::register(m)?;
     sealed::register(m)?;
+    account::register(m)?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     Ok(())
 }

@@ -10,22 +10,10 @@ use mfakit_core::{
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use crate::convert::in_thread;
 use crate::exceptions::OrRaise;
 use crate::guard;
 use crate::otp::{count_arg, opt_m_cost_kib_arg, opt_p_cost_arg, opt_t_cost_arg};
-
-/// Awaitable running `method(*args)` of `obj` in a worker thread (`asyncio.to_thread`).
-pub(crate) fn in_thread<'py>(
-    obj: &Bound<'py, PyAny>,
-    method: &str,
-    args: Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
-    let to_thread = py.import("asyncio")?.getattr("to_thread")?;
-    let mut call = vec![obj.getattr(method)?];
-    call.extend(args.iter());
-    to_thread.call1(PyTuple::new(py, call)?)
-}
 
 fn params(m_cost_kib: Option<u32>, t_cost: Option<u32>, p_cost: Option<u32>) -> RecoveryParams {
     let d = RecoveryParams::default();
@@ -153,7 +141,7 @@ impl PyRecoveryCodeSet {
 
     /// `check` in a worker thread: `await codes.acheck(code)`.
     fn acheck<'py>(slf: &Bound<'py, Self>, code: String) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "check", PyTuple::new(slf.py(), [code])?)
+        in_thread(slf.as_any(), "check", PyTuple::new(slf.py(), [code])?, None)
     }
 
     /// Codes not yet used.

@@ -81,6 +81,12 @@ impl PyKeyring {
         f(&ring).or_raise()
     }
 
+    /// A copy of the ring as it is now, for the service (`mfakit.Mfa`): keys added later do
+    /// not reach a service already opened.
+    pub(crate) fn snapshot(&self) -> PyResult<Keyring> {
+        self.read(|ring| Ok(ring.clone()))
+    }
+
     fn write<T>(&self, f: impl FnOnce(&mut Keyring) -> Result<T, MfaError>) -> PyResult<T> {
         let mut ring = self.inner.write().map_err(|_| poisoned())?;
         f(&mut ring).or_raise()

@@ -261,6 +261,13 @@ impl PyStepUp {
         }
     }
 
+    /// The RFC 9470 `WWW-Authenticate` value for a refusal on a bearer-token API
+    /// (`Bearer error="insufficient_user_authentication"` with `acr_values` / `max_age`);
+    /// `None` when allowed or when the refusal asks for enrolment.
+    fn www_authenticate(&self, decision: &PyStepUpDecision) -> Option<String> {
+        self.inner.www_authenticate(&decision.inner)
+    }
+
     /// Whether MFA applies to this user at all under the policy's level.
     fn mfa_applies(&self, context: &PyAuthContext) -> bool {
         self.inner.mfa_applies(&context.inner)
