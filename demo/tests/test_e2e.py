@@ -90,6 +90,7 @@ def test_sign_up_and_enrol_authenticator_app(page: Page) -> None:
     expect(page.locator("#status")).to_contain_text("none")
 
     click(page, "Add an authenticator app", "enrol-totp")
+    page.screenshot(path=ARTIFACTS / "readme-enrol.png")  # docs/img/ (make readme-images)
     # The QR code as a phone sees it: the <img> as rendered, decoded by zbar.
     qr_png = ARTIFACTS / "qr.png"
     page.locator("#qr").screenshot(path=qr_png)
@@ -125,6 +126,7 @@ def test_add_email_confirmed_by_code_from_outbox(page: Page) -> None:
 def test_sign_in_with_authenticator_app(page: Page) -> None:
     sign_out(page)
     sign_in_password(page)
+    page.screenshot(path=ARTIFACTS / "readme-login.png")
     # Every available method is offered.
     for label in ("Code from your authenticator app", "Code from the email", "Recovery code"):
         expect(page.get_by_label(label)).to_be_visible()
