@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import sqlite3
 import time
@@ -107,7 +108,7 @@ def password_ok(hash: str, password: str) -> bool:
         return False
 
 
-def deliver(code: Any, why: str) -> None:
+def deliver(code: mfakit.CodeToSend, why: str) -> None:
     """Stands in for the mail server: mfakit hands the app the code and the address."""
     body = f"Your mfakit demo code is {code.code}. It expires at {clock(code.expires_at)}."
     with db() as conn:
@@ -117,8 +118,8 @@ def deliver(code: Any, why: str) -> None:
         )
 
 
-def retry_in(error: mfakit.MfaError) -> int:
-    return int(getattr(error, "retry_after", 0) or 0)
+def retry_in(error: mfakit.RateLimitedError) -> int:
+    return math.ceil(error.retry_after)
 
 
 def clock(t: int | float | None) -> str:
@@ -201,7 +202,7 @@ def remember_mfa(request: Request, claims: dict[str, Any]) -> None:
     )
 
 
-def explain(result: Any) -> str:
+def explain(result: mfakit.Verification) -> str:
     """A refused verification, in words."""
     retry_at = clock(time.time() + result.retry_after)
     if result.attempts_left == 0 and result.retry_after:
@@ -266,9 +267,7 @@ def signin(request: Request, email: str = Form(), password: str = Form()) -> Res
     uid = str(user["id"])
     try:
         login = mfa.start_login(uid)
-    except mfakit.MfaError as e:
-        if e.code != "not_enrolled":
-            raise
+    except mfakit.NotEnrolledError:
         sign_in(request, uid, email)  # no second factor yet: the password is all there is
         return back("/")
     # Password right: the session only remembers the open challenge until a code completes it.
@@ -295,9 +294,7 @@ def second_factor_send(request: Request, method: str = Form()) -> Response:
         return back("/signin")
     try:
         code = mfa.send_code(login["id"], method)
-    except mfakit.MfaError as e:
-        if e.code != "rate_limited":
-            raise
+    except mfakit.RateLimitedError as e:  # the resend cooldown
         flash(request, f"A code was sent just now: you can ask for a new one in {retry_in(e)} s.")
         return back("/signin/mfa")
     deliver(code, "Your sign-in code")
@@ -407,9 +404,7 @@ def step_up_send(request: Request, method: str = Form(), next: str = Form("/"), 
         code = mfa.send_step_up_code(uid, method)
         deliver(code, "Your confirmation code")
         flash(request, f"Code sent to {code.masked}.")
-    except mfakit.MfaError as e:
-        if e.code != "rate_limited":
-            raise
+    except mfakit.RateLimitedError as e:
         flash(request, f"A code was sent just now: you can ask for a new one in {retry_in(e)} s.")
     return back(f"/step-up?next={quote(safe_next(next))}")
 
@@ -457,9 +452,7 @@ def settings(request: Request, uid: str = Depends(current_user)) -> Response:
 def disable(request: Request, method: str = Form(), uid: str = Depends(current_user)) -> Response:
     try:
         mfa.disable(uid, method)
-    except mfakit.MfaError as e:
-        if e.code != "step_up_required":
-            raise
+    except mfakit.StepUpRequiredError:
         flash(request, f"To remove {method}, confirm it's you, then press Remove again.")
         return back("/step-up?next=/settings&reason=step_up_required")
     flash(request, f"Removed {method}.")
