@@ -16,6 +16,7 @@ use mfakit_core::{
 use mfakit_store::{MfaService, StoreOptions, DEFAULT_URL};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::BoundObject;
 use zeroize::Zeroizing;
 
 use crate::convert::{self, in_thread};
@@ -199,11 +200,12 @@ macro_rules! detached {
 }
 
 /// The positional arguments of an `a`-prefixed form.
-fn args<'py>(
-    py: Python<'py>,
-    values: impl IntoPyObject<'py, Target = PyTuple>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    values.into_pyobject(py).map_err(Into::into)
+fn args<'py, T>(py: Python<'py>, values: T) -> PyResult<Bound<'py, PyTuple>>
+where
+    T: IntoPyObject<'py, Target = PyTuple>,
+    PyErr: From<T::Error>,
+{
+    Ok(values.into_pyobject(py)?.into_bound())
 }
 
 #[pymethods]

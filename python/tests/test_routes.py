@@ -29,7 +29,7 @@ JSON = {"Content-Type": "application/json"}
 class Answer:
     status: int
     body: Any
-    headers: dict[str, str]
+    headers: Any  # the client's own case-insensitive headers
     text: str
 
 
@@ -78,7 +78,7 @@ def fastapi_harness(mfa: mfakit.Mfa) -> Harness:
 
     def answer(r: Any) -> Answer:
         body = r.json() if r.content else None
-        return Answer(r.status_code, body, dict(r.headers), r.text)
+        return Answer(r.status_code, body, r.headers, r.text)
 
     harness = Harness(
         lambda p, d, h: answer(client.post(p, content=d, headers=h)),
@@ -105,7 +105,7 @@ def flask_harness(mfa: mfakit.Mfa) -> Harness:
     client = app.test_client()
 
     def answer(r: Any) -> Answer:
-        return Answer(r.status_code, r.get_json(silent=True), dict(r.headers), r.get_data(as_text=True))
+        return Answer(r.status_code, r.get_json(silent=True), r.headers, r.get_data(as_text=True))
 
     harness = Harness(
         lambda p, d, h: answer(client.post(p, data=d, headers=h)),
@@ -349,3 +349,46 @@ def test_require_mfa_bearer_refusals_carry_rfc_9470_challenge() -> None:
         assert "WWW-Authenticate" not in post({"X-S": "weak"}).headers
         r = post({"Authorization": "Bearer t", "X-S": "none"})
         assert r.status_code == 403 and "WWW-Authenticate" not in r.headers
+
+
+# -- the README's quickstarts (examples/login_fastapi.py, examples/login_flask.py) ---------------
+
+
+def load_example(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    import importlib.util
+
+    monkeypatch.setenv("MFA_STORE", f"sqlite://{tmp_path / (name + '.db')}")
+    monkeypatch.setenv("MFA_SEALING_KEY", mfakit.SealingKey.generate().to_base64())
+    monkeypatch.setenv("MFA_CHALLENGE_KEY", "ab" * 32)
+    monkeypatch.setenv("SESSION_SECRET", "test-session-secret")
+    path = Path(__file__).resolve().parents[1] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"mfakit_example_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["login_fastapi", "login_flask"])
+def test_quickstart_two_factor_login(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = load_example(name, tmp_path, monkeypatch)
+    client: Any = TestClient(module.app) if name == "login_fastapi" else module.app.test_client()
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        r = client.post(path, json=body)
+        return r.status_code, (r.json() if name == "login_fastapi" else r.get_json())
+
+    alice = {"user": "alice", "password": "correct horse"}
+    assert post("/login", {"user": "alice", "password": "nope"})[0] == 401
+    # No second factor yet: the password signs in; then enrol TOTP through the router.
+    assert post("/login", alice) == (200, {"mfa_required": False})
+    status, setup = post("/mfa/totp/setup", {})
+    assert status == 200
+    status, confirmed = post("/mfa/totp/confirm", {"code": totp_code(setup["uri"])})
+    assert status == 200 and confirmed["accepted"]
+    # Now the password alone answers 202, and the router's verify completes the login.
+    status, challenge = post("/login", alice)
+    assert status == 202 and challenge["methods"] == ["totp", "recovery_code"]
+    status, verified = post("/mfa/login/verify", {"challenge_id": challenge["challenge_id"], "method": "recovery_code", "code": confirmed["recovery_codes"][0]})
+    assert status == 200 and verified["claims"]["amr"] == ["otp", "mfa"]
+    assert client.get("/mfa/status").status_code == 200
