@@ -7,6 +7,7 @@ Run it with `make demo` (http://127.0.0.1:8000). What is mfakit's and what is th
   `mfakit_` tables): TOTP, email codes, recovery codes, attempts, lockout, audit log;
 - `mfakit.fastapi.require_mfa` decides whether the session's second factor is fresh enough
   for a money transfer.
+- `mfakit.fastapi.mfa_router` serves the same operations as JSON under /api/mfa.
 
 Mail is not sent: `deliver` writes to an outbox table shown at /outbox, a demo stand-in.
 
@@ -35,7 +36,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 import mfakit
-from mfakit.fastapi import MfaRefused, require_mfa
+from mfakit.fastapi import MfaRefused, mfa_router, require_mfa
 
 HERE = Path(__file__).parent
 DATA = Path(os.environ.get("DEMO_DATA_DIR", HERE / "data"))
@@ -108,13 +109,12 @@ def password_ok(hash: str, password: str) -> bool:
         return False
 
 
-def deliver(code: mfakit.CodeToSend, why: str) -> None:
+def deliver(contact: str, code: str, why: str) -> None:
     """Stands in for the mail server: mfakit hands the app the code and the address."""
-    body = f"Your mfakit demo code is {code.code}. It expires at {clock(code.expires_at)}."
     with db() as conn:
         conn.execute(
             "INSERT INTO outbox (at, recipient, subject, body) VALUES (?, ?, ?, ?)",
-            (int(time.time()), code.contact, why, body),
+            (int(time.time()), contact, why, f"Your mfakit demo code is {code}."),
         )
 
 
@@ -297,7 +297,7 @@ def second_factor_send(request: Request, method: str = Form()) -> Response:
     except mfakit.RateLimitedError as e:  # the resend cooldown
         flash(request, f"A code was sent just now: you can ask for a new one in {retry_in(e)} s.")
         return back("/signin/mfa")
-    deliver(code, "Your sign-in code")
+    deliver(code.contact, code.code, "Your sign-in code")
     flash(request, f"Code sent to {code.masked}. You can ask for a new one in {code.resend_after} s.")
     return back("/signin/mfa")
 
@@ -350,7 +350,7 @@ def enrol_totp_confirm(request: Request, code: str = Form(), uid: str = Depends(
 @app.post("/enrol/email")
 def enrol_email(request: Request, address: str = Form(), uid: str = Depends(current_user)) -> Response:
     code = mfa.setup_email(uid, address)
-    deliver(code, "Confirm your email address")
+    deliver(code.contact, code.code, "Confirm your email address")
     flash(request, f"Code sent to {code.masked}.")
     return back("/enrol/email")
 
@@ -402,7 +402,7 @@ def step_up_form(request: Request, next: str = "/", reason: str = "", uid: str =
 def step_up_send(request: Request, method: str = Form(), next: str = Form("/"), uid: str = Depends(current_user)) -> Response:
     try:
         code = mfa.send_step_up_code(uid, method)
-        deliver(code, "Your confirmation code")
+        deliver(code.contact, code.code, "Your confirmation code")
         flash(request, f"Code sent to {code.masked}.")
     except mfakit.RateLimitedError as e:
         flash(request, f"A code was sent just now: you can ask for a new one in {retry_in(e)} s.")
@@ -438,6 +438,26 @@ def transfer_form(request: Request) -> Response:
 def transfer(request: Request, amount: int = Form(), to: str = Form()) -> Response:
     flash(request, f"Sent {amount} demo euros to {to}.")
     return back("/transfer")
+
+
+# --- The same operations as JSON (docs/http.md), for a JavaScript or mobile front end. ------
+# Only the signed-in routes are of use here: the demo's login is the HTML form above.
+
+
+def session_user(request: Request) -> str | None:
+    uid = request.session.get("uid")
+    return None if uid is None else str(uid)
+
+
+app.include_router(
+    mfa_router(
+        mfa,
+        current_user=session_user,
+        send=lambda method, contact, code: deliver(contact, code, "Your code"),
+        on_login=lambda request, user_id, claims: remember_mfa(request, claims),
+    ),
+    prefix="/api/mfa",
+)
 
 
 # --- Settings. --------------------------------------------------------------------------------

@@ -134,6 +134,9 @@ def test_sign_in_with_authenticator_app(page: Page) -> None:
     alice.used_totp = alice.app.next_code()
     enter(page, "totp", alice.used_totp, "Verify", "signed-in-totp")
     expect(page.get_by_text("Signed in with a second factor")).to_be_visible()
+    # The JSON routes (mfakit.fastapi.mfa_router) share the session.
+    status = page.request.get("/api/mfa/status")
+    assert status.ok and status.json()["methods"] == ["totp", "email", "recovery_code"], status.text()
 
 
 def test_replayed_code_refused_then_email_code_with_resend_cooldown(page: Page) -> None:
