@@ -238,6 +238,9 @@ def signup_form(request: Request) -> Response:
 
 @app.post("/signup")
 def signup(request: Request, email: str = Form(), password: str = Form()) -> Response:
+    if len(password) < 8:
+        flash(request, "Use a password of at least 8 characters.")
+        return back("/signup")
     try:
         with db() as conn:
             cur = conn.execute(
