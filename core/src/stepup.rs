@@ -371,7 +371,9 @@ mod tests {
         let stale = refuse(RefusalReason::MfaStale, &["totp".into()], Some(300));
         assert_eq!(
             step_up.www_authenticate(&stale).as_deref(),
-            Some(r#"Bearer error="insufficient_user_authentication", acr_values="aal2", max_age=300"#)
+            Some(
+                r#"Bearer error="insufficient_user_authentication", acr_values="aal2", max_age=300"#
+            )
         );
         let setup = refuse(RefusalReason::MfaSetupRequired, &["totp".into()], None);
         assert_eq!(step_up.www_authenticate(&setup), None);

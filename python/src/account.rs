@@ -13,7 +13,7 @@ use mfakit_core::{
     AuditEvent, Claims, CodeToSend, LoginStart, Method, MfaContext, MfaStatus, TotpSetup,
     Verification,
 };
-use mfakit_store::{MfaService, StoreOptions, DEFAULT_URL};
+use mfakit_store::{MfaService, StoreOptions};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use pyo3::BoundObject;
@@ -214,8 +214,10 @@ impl PyMfa {
     /// contacts, `challenge_key` (a `ChallengeKey` or its bytes) keys the email/SMS code
     /// hashes, `issuer` is shown in authenticator apps, `policy` is a dict of
     /// `ServicePolicy` fields (every one optional).
+    // The literal is mfakit_store::DEFAULT_URL, spelled out so that `__text_signature__` (and
+    // stubtest) show it; `default_url_is_the_stores` checks that they agree.
     #[new]
-    #[pyo3(signature = (store = DEFAULT_URL, *, keyring, challenge_key, issuer, policy = None))]
+    #[pyo3(signature = (store = "sqlite://mfakit.db", *, keyring, challenge_key, issuer, policy = None))]
     fn new(
         py: Python<'_>,
         store: &str,
@@ -307,11 +309,18 @@ impl PyMfa {
     /// Opens a login challenge for a user whose password the application checked.
     /// `NotEnrolledError` when the user has no second factor.
     fn start_login(&self, py: Python<'_>, user_id: &str) -> PyResult<PyLoginStart> {
-        detached!(self, py, |svc| svc.start_login(user_id).map(PyLoginStart::from))
+        detached!(self, py, |svc| svc
+            .start_login(user_id)
+            .map(PyLoginStart::from))
     }
 
     /// Issues the email or SMS code of a login challenge, for the application to deliver.
-    fn send_code(&self, py: Python<'_>, challenge_id: &str, method: &str) -> PyResult<PyCodeToSend> {
+    fn send_code(
+        &self,
+        py: Python<'_>,
+        challenge_id: &str,
+        method: &str,
+    ) -> PyResult<PyCodeToSend> {
         let method = convert::method(method)?;
         detached!(self, py, |svc| svc
             .send_code(challenge_id, method)
@@ -402,10 +411,12 @@ impl PyMfa {
     fn audit(&self, py: Python<'_>, user_id: &str, limit: i64) -> PyResult<Vec<PyAuditEvent>> {
         // Out of range (negative included) is core's `invalid_parameter` (`limit`).
         let limit = usize::try_from(limit).unwrap_or(0);
-        detached!(self, py, |svc| svc.audit(user_id, limit).map(|events| events
-            .into_iter()
-            .map(|inner| PyAuditEvent { inner })
-            .collect()))
+        detached!(self, py, |svc| svc.audit(user_id, limit).map(|events| {
+            events
+                .into_iter()
+                .map(|inner| PyAuditEvent { inner })
+                .collect()
+        }))
     }
 
     // -- the async forms: the same methods in a worker thread ----------------------------------
@@ -433,7 +444,12 @@ impl PyMfa {
         user_id: String,
         code: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "confirm_totp", args(slf.py(), (user_id, code))?, None)
+        in_thread(
+            slf.as_any(),
+            "confirm_totp",
+            args(slf.py(), (user_id, code))?,
+            None,
+        )
     }
 
     fn asetup_email<'py>(
@@ -441,7 +457,12 @@ impl PyMfa {
         user_id: String,
         address: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "setup_email", args(slf.py(), (user_id, address))?, None)
+        in_thread(
+            slf.as_any(),
+            "setup_email",
+            args(slf.py(), (user_id, address))?,
+            None,
+        )
     }
 
     fn asetup_sms<'py>(
@@ -449,7 +470,12 @@ impl PyMfa {
         user_id: String,
         phone: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "setup_sms", args(slf.py(), (user_id, phone))?, None)
+        in_thread(
+            slf.as_any(),
+            "setup_sms",
+            args(slf.py(), (user_id, phone))?,
+            None,
+        )
     }
 
     fn aconfirm_contact<'py>(
@@ -463,7 +489,12 @@ impl PyMfa {
     }
 
     fn astart_login<'py>(slf: &Bound<'py, Self>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "start_login", args(slf.py(), (user_id,))?, None)
+        in_thread(
+            slf.as_any(),
+            "start_login",
+            args(slf.py(), (user_id,))?,
+            None,
+        )
     }
 
     fn asend_code<'py>(
@@ -513,7 +544,12 @@ impl PyMfa {
         user_id: String,
         method: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "disable", args(slf.py(), (user_id, method))?, None)
+        in_thread(
+            slf.as_any(),
+            "disable",
+            args(slf.py(), (user_id, method))?,
+            None,
+        )
     }
 
     fn aregenerate_recovery_codes<'py>(
@@ -528,7 +564,12 @@ impl PyMfa {
         slf: &Bound<'py, Self>,
         user_id: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "reveal_totp_uri", args(slf.py(), (user_id,))?, None)
+        in_thread(
+            slf.as_any(),
+            "reveal_totp_uri",
+            args(slf.py(), (user_id,))?,
+            None,
+        )
     }
 
     fn aunlock<'py>(slf: &Bound<'py, Self>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
@@ -545,7 +586,12 @@ impl PyMfa {
         user_id: String,
         limit: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        in_thread(slf.as_any(), "audit", args(slf.py(), (user_id, limit))?, None)
+        in_thread(
+            slf.as_any(),
+            "audit",
+            args(slf.py(), (user_id, limit))?,
+            None,
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -574,7 +620,10 @@ impl PyTotpSetup {
     /// The URI's QR code as an SVG document, at least `min_size` pixels wide.
     #[pyo3(signature = (*, min_size = 256))]
     fn qr_svg(&self, py: Python<'_>, min_size: u32) -> PyResult<String> {
-        guard(|| py.detach(|| mfakit_core::qr::svg(&self.uri, min_size)).or_raise())
+        guard(|| {
+            py.detach(|| mfakit_core::qr::svg(&self.uri, min_size))
+                .or_raise()
+        })
     }
 
     /// The URI's QR code as a grayscale PNG, `scale` pixels per module.
@@ -809,4 +858,12 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMfaStatus>()?;
     m.add_class::<PyAuditEvent>()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_url_is_the_stores() {
+        assert_eq!(mfakit_store::DEFAULT_URL, "sqlite://mfakit.db");
+    }
 }

@@ -212,7 +212,9 @@ def test_store_calls_release_the_gil(tmp_path: Path) -> None:
     took = time.perf_counter() - start
     done.set()
     t.join()
-    assert took > 0.05 and ticks >= took / 0.001 / 4, (took, ticks)
+    # Holding the GIL for the whole call would leave the counter one or two ticks (loaded
+    # machines stretch each 1 ms sleep, so no rate is asserted).
+    assert took > 0.05 and ticks >= 10, (took, ticks)
 
 
 def test_errors_are_typed_with_codes(tmp_path: Path) -> None:

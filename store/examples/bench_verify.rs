@@ -13,7 +13,9 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use mfakit_core::{ChallengeKey, Keyring, Method, MfaContext, OtpAuthUri, SealingKey, ServicePolicy};
+use mfakit_core::{
+    ChallengeKey, Keyring, Method, MfaContext, OtpAuthUri, SealingKey, ServicePolicy,
+};
 use mfakit_store::{MfaService, StoreOptions};
 
 /// The bench's policy, the same JSON the Python side passes to `mfakit.Mfa`.
@@ -23,7 +25,9 @@ const POLICY: &str = r#"{"attempts": {"backoff_base_secs": 0, "backoff_factor": 
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let url = args.get(1).expect("usage: bench_verify STORE_URL USERS ROUNDS");
+    let url = args
+        .get(1)
+        .expect("usage: bench_verify STORE_URL USERS ROUNDS");
     let users: usize = args.get(2).map_or(500, |s| s.parse().unwrap());
     let rounds: usize = args.get(3).map_or(5, |s| s.parse().unwrap());
     let ctx = MfaContext::new(
@@ -44,8 +48,14 @@ fn main() {
             let totp = OtpAuthUri::parse(&setup.uri).unwrap().totp().unwrap();
             pending.push((user, totp));
         }
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-        let codes: Vec<String> = pending.iter().map(|(_, t)| t.generate_at(now).unwrap()).collect();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let codes: Vec<String> = pending
+            .iter()
+            .map(|(_, t)| t.generate_at(now).unwrap())
+            .collect();
         let start = Instant::now();
         for ((user, _), code) in pending.iter().zip(&codes) {
             let v = svc.step_up(user, Method::Totp, code).unwrap();
