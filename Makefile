@@ -1,6 +1,8 @@
 # One entry point for a newcomer and for CI.
-#   make demo   build the CLI and walk through an enrolment in the terminal
-#   make test   install what the tests need, build every package once, run every test
+#   make demo       the demo web app on http://127.0.0.1:8000 (PORT overrides), until Ctrl-C
+#   make test       install what the tests need, build every package once, run every test
+#   make e2e        the demo driven in a real Chromium (part of make test)
+#   make demo-cli   build the CLI and walk through an enrolment in the terminal
 #
 # Each language has its own Makefile (python/, node/, bindings/) with `setup` and `test`;
 # this file runs those that exist, in order, sharing one Cargo target directory.
@@ -16,13 +18,22 @@ export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:54329/mfakit_te
 export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:63799/0
 export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.1:46382,127.0.0.1:46383
 
-.PHONY: demo test test-rust test-store services services-stop lint fmt bench bench-service fuzz $(addprefix test-,$(SUBDIRS))
+.PHONY: demo demo-cli e2e test test-rust test-store services services-stop lint fmt bench bench-service fuzz $(addprefix test-,$(SUBDIRS))
 
+# demo/: a FastAPI app on the Python package (the wheel from python/), data in demo/data.
 demo:
+	$(MAKE) -C demo serve
+
+demo-cli:
 	$(CARGO) build --release -p mfakit-cli
 	./scripts/demo.sh $(CARGO_TARGET_DIR)/release/mfakit
 
-test: lint services test-rust $(addprefix test-,$(SUBDIRS))
+# Debian's chromium and zbar-tools (installed if missing), Playwright from PyPI; screenshots
+# of every page in demo/artifacts/.
+e2e:
+	$(MAKE) -C demo e2e
+
+test: lint services test-rust $(addprefix test-,$(SUBDIRS)) e2e
 	@echo "make test: all suites passed"
 
 # Every Rust test, the store's against SQLite, PostgreSQL and Redis (servers required).
