@@ -17,6 +17,8 @@ SUBDIRS := $(wildcard python node bindings)
 export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:54329/mfakit_test
 export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:63799/0
 export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.1:46382,127.0.0.1:46383
+# This Makefile starts the servers, so a store test that cannot reach one fails, never skips.
+export MFAKIT_REQUIRE_SERVERS ?= 1
 
 .PHONY: demo demo-cli e2e test test-rust test-store services services-stop lint fmt bench bench-service fuzz $(addprefix test-,$(SUBDIRS))
 
@@ -38,11 +40,11 @@ test: lint services test-rust $(addprefix test-,$(SUBDIRS)) e2e
 
 # Every Rust test, the store's against SQLite, PostgreSQL and Redis (servers required).
 test-rust: services
-	MFAKIT_REQUIRE_SERVERS=1 $(CARGO) test
+	$(CARGO) test
 
 # Just the service's backend tests, for a developer working on the store.
 test-store: services
-	MFAKIT_REQUIRE_SERVERS=1 $(CARGO) test -p mfakit-store
+	$(CARGO) test -p mfakit-store
 
 services:
 	./scripts/services.sh start >/dev/null
@@ -50,7 +52,7 @@ services:
 services-stop:
 	./scripts/services.sh stop
 
-$(addprefix test-,$(SUBDIRS)): test-%:
+$(addprefix test-,$(SUBDIRS)): test-%: services
 	$(MAKE) -C $* test
 
 lint:
