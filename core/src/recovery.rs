@@ -51,6 +51,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{MfaError, Result};
 use crate::limiter::parse_num;
+use crate::otp::MAX_CODE_INPUT_LEN;
 use crate::sealed::{b64d, b64e};
 
 /// Crockford's base32 alphabet in lower case: no `i`, `l`, `o`, `u`.
@@ -59,9 +60,6 @@ pub const RECOVERY_ALPHABET: &str = "0123456789abcdefghjkmnpqrstvwxyz";
 pub const RECOVERY_CODE_CHARS: usize = 12;
 /// Secret characters per code: 11 × 5 = 55 bits.
 pub const RECOVERY_SECRET_CHARS: usize = RECOVERY_CODE_CHARS - 1;
-/// Longest input [`RecoveryCodeSet::check`] looks at, in bytes: anything longer is a wrong
-/// code without normalising it (a display code is 14 bytes; room for spaces around it).
-pub const MAX_RECOVERY_INPUT_LEN: usize = 64;
 const SALT_LEN: usize = 16;
 const HASH_LEN: usize = 32;
 const DUMMY_SALT: [u8; SALT_LEN] = *b"mfakit-no-slot!!";
@@ -399,11 +397,12 @@ impl RecoveryCodeSet {
         self.params
     }
 
-    /// Checks what a user typed. Exactly one argon2id evaluation for any input that normalises
+    /// Checks what a user typed (at most [`MAX_CODE_INPUT_LEN`](crate::MAX_CODE_INPUT_LEN)
+    /// bytes; longer is a wrong code). Exactly one argon2id evaluation for any input that normalises
     /// to a possible code, whatever the size of the set; none for one that does not. A wrong
     /// code is `accepted: false`, not an error; errors are only internal argon2 failures.
     pub fn check(&self, input: &str) -> Result<RecoveryCheck> {
-        if input.len() > MAX_RECOVERY_INPUT_LEN {
+        if input.len() > MAX_CODE_INPUT_LEN {
             return Ok(self.rejected());
         }
         let Some(code) = normalize_recovery_code(input) else {
