@@ -128,29 +128,6 @@ impl Keyring {
         })
     }
 
-    /// Test vectors only: `seal` with a given 12-byte nonce.
-    #[napi(js_name = "__sealWithNonce", skip_typescript)]
-    pub fn seal_with_nonce(
-        &self,
-        env: Env,
-        plaintext: Unknown<'_>,
-        associated_data: Unknown<'_>,
-        nonce: Unknown<'_>,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let nonce: [u8; mfa::sealed::SEALING_NONCE_LEN] = key_bytes(nonce, "nonce")?
-                .as_slice()
-                .try_into()
-                .map_err(|_| invalid("nonce", "must be 12 bytes"))?;
-            let plaintext = bytes(Some(plaintext), "plaintext")?;
-            self.inner.seal_with_nonce(
-                &plaintext,
-                &bytes(Some(associated_data), "associatedData")?,
-                &nonce,
-            )
-        })
-    }
-
     /// Opens a sealed value: `unseal_failed` for a wrong key, wrong associated data or
     /// tampering; `unknown_key` for a key id not in the ring; `invalid_stored_value` for a
     /// malformed value.
