@@ -17,10 +17,10 @@ import kotlin.math.abs
 
 /** One dynamic test per case of the second-factor files in tests/vectors/. */
 class FactorVectorTest {
-    private fun each(file: String, body: (JSONObject) -> Unit): List<DynamicTest> =
-        Vectors.cases(file).mapIndexed { i, case ->
+    private fun each(file: String, key: String = "cases", body: (JSONObject) -> Unit): List<DynamicTest> =
+        Vectors.cases(file, key).mapIndexed { i, case ->
             val label = listOf("name", "note", "kind", "input").firstNotNullOfOrNull { case.stringOrNull(it) }
-            dynamicTest("$file cases[$i] $label") { body(case) }
+            dynamicTest("$file $key[$i] $label") { body(case) }
         }
 
     private fun codeOf(block: () -> Unit): String = assertThrows<MfaException> { block() }.code()
