@@ -6,7 +6,7 @@ use napi::bindgen_prelude::{Buffer, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{bytes, instance, invalid, key_bytes, string};
+use crate::convert::{bytes, instance, key_bytes, string};
 use crate::error::guard;
 
 /// A 256-bit AES-GCM key. `toString()` and `util.inspect` never show it.

@@ -24,6 +24,8 @@ pub(crate) struct PyStepUpPolicy {
 #[pymethods]
 impl PyStepUpPolicy {
     #[new]
+    // Keyword-only arguments, one per policy field: Python's natural form for an options type.
+    #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (*, level = None, admin_roles = None, max_age = None, accepted_amr = None, accepted_acr = None, setup_methods = None, unknown_operation_max_age = None, max_future_skew_secs = None))]
     fn new(
         level: Option<&str>,
