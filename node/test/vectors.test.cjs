@@ -336,7 +336,7 @@ test('challenge.json: email/SMS challenge verdicts and stored state', () => {
 
 test('stepup.json: future verification times, case folding, unknown operations', () => {
   const { cases } = vectors('stepup.json')
-  const camel = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]))
+  const camel = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]))
   let n = 0
   for (const c of cases) {
     // UNIX seconds beyond 2^53 are not a JS number without loss; core and Python check that case.
