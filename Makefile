@@ -20,7 +20,7 @@ export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.
 # This Makefile starts the servers, so a store test that cannot reach one fails, never skips.
 export MFAKIT_REQUIRE_SERVERS ?= 1
 
-.PHONY: demo demo-cli e2e test test-rust test-store services services-stop lint fmt bench bench-service fuzz $(addprefix test-,$(SUBDIRS))
+.PHONY: demo demo-cli e2e test test-rust test-store services services-stop lint fmt bench bench-service bench-argon2 fuzz $(addprefix test-,$(SUBDIRS))
 
 # demo/: a FastAPI app on the Python package (the wheel from python/), data in demo/data.
 demo:
@@ -55,9 +55,19 @@ services-stop:
 $(addprefix test-,$(SUBDIRS)): test-%: services
 	$(MAKE) -C $* test
 
+# cargo deny (deny.toml): licenses, sources and duplicate/banned crates always; advisories only
+# with an advisory database on this machine (`cargo deny fetch` needs GitHub), else said so.
+ADVISORY_DB ?= $(HOME)/.cargo/advisory-dbs
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	command -v cargo-deny >/dev/null || nice -n 5 $(CARGO) install --locked cargo-deny
+	$(CARGO) deny --workspace check bans licenses sources
+	if [ -d "$(ADVISORY_DB)" ] && [ -n "$$(ls -A "$(ADVISORY_DB)")" ]; then \
+	  $(CARGO) deny --workspace check --disable-fetch advisories; \
+	else \
+	  echo "cargo deny advisories: skipped, no advisory database in $(ADVISORY_DB) (fetching it needs GitHub)"; \
+	fi
 
 fmt:
 	$(CARGO) fmt --all
@@ -69,6 +79,10 @@ bench: bench-service
 # goals of issue 11 (scripts/bench_service.py; django-otp goes into target/bench-venv).
 bench-service: services
 	python3 scripts/bench_service.py
+
+# The argon2id engines side by side with argon2-cffi (python/.venv from `make -C python test`).
+bench-argon2:
+	$(CARGO) bench -p mfakit-core --bench argon2_engines
 
 # Coverage-guided fuzzing of every parser (cargo fuzz + libFuzzer, nightly toolchain).
 # FUZZ_SECONDS bounds each target; libFuzzer's "Done N runs" line gives the executions.

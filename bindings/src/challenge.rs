@@ -267,7 +267,7 @@ impl OtpChallenge {
         })
     }
 
-    /// The versioned text form `mfakit:challenge:v1:...`, to persist.
+    /// The versioned text form `mfakit:challenge:v2:...`, to persist.
     pub fn to_stored(&self) -> String {
         self.0.to_stored()
     }

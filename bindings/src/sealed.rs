@@ -116,26 +116,6 @@ impl Keyring {
         guard(|| Ok(self.read().seal(&plaintext, &associated_data)?))
     }
 
-    /// Known-answer tests only: seals with a caller-chosen 12-byte nonce. Reusing a nonce
-    /// under one key destroys GCM's security; production code calls `seal`.
-    pub fn seal_with_nonce_for_tests(
-        &self,
-        plaintext: Vec<u8>,
-        associated_data: Vec<u8>,
-        nonce: Vec<u8>,
-    ) -> Result<String, MfaError> {
-        guard(|| {
-            let nonce: [u8; mfa::sealed::SEALING_NONCE_LEN] =
-                nonce.try_into().map_err(|_| MfaError::InvalidParameter {
-                    name: "nonce".to_owned(),
-                    reason: "must be 12 bytes".to_owned(),
-                })?;
-            Ok(self
-                .read()
-                .seal_with_nonce(&plaintext, &associated_data, &nonce)?)
-        })
-    }
-
     /// Opens a sealed value with whichever key it names: `invalid_stored_value` when malformed,
     /// `unknown_key` for a key id not in the ring, `unseal_failed` for a wrong key, wrong
     /// associated data or any tampering.

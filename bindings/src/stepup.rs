@@ -122,6 +122,13 @@ pub struct StepUpPolicy {
     pub accepted_acr: Vec<String>,
     /// Methods offered for enrolment, listed in an `mfa_setup_required` refusal.
     pub setup_methods: Vec<String>,
+    /// Maximum age for an operation neither built in nor in `max_age` (default 0: unknown
+    /// operations fail closed). Operation and role names compare case-insensitively.
+    #[uniffi(default = 0)]
+    pub unknown_operation_max_age: i64,
+    /// Seconds `mfa_verified_at` may lie ahead of now before it is not believed (default 300).
+    #[uniffi(default = 300)]
+    pub max_future_skew_secs: i64,
 }
 
 impl StepUpPolicy {
@@ -137,6 +144,11 @@ impl StepUpPolicy {
             accepted_amr: self.accepted_amr.clone(),
             accepted_acr: self.accepted_acr.clone(),
             setup_methods: self.setup_methods.clone(),
+            unknown_operation_max_age: unsigned(
+                "unknown_operation_max_age",
+                self.unknown_operation_max_age,
+            )?,
+            max_future_skew_secs: unsigned("max_future_skew_secs", self.max_future_skew_secs)?,
         })
     }
 
@@ -152,6 +164,11 @@ impl StepUpPolicy {
             accepted_amr: p.accepted_amr.clone(),
             accepted_acr: p.accepted_acr.clone(),
             setup_methods: p.setup_methods.clone(),
+            unknown_operation_max_age: signed(
+                "unknown_operation_max_age",
+                p.unknown_operation_max_age,
+            )?,
+            max_future_skew_secs: signed("max_future_skew_secs", p.max_future_skew_secs)?,
         })
     }
 }

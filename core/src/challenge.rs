@@ -1,14 +1,27 @@
 //! One-time codes sent by email or SMS, and masked contacts to show where they went.
 //!
 //! mfakit draws the code, hands it out once ([`IssuedChallenge::code`]) for the application to
-//! deliver, and keeps only a keyed hash of it in the challenge state:
+//! deliver, and keeps only keyed hashes in the challenge state (RFC 2104), over every field fixed
+//! when the code is issued or re-sent:
 //!
 //! ```text
-//! mac = HMAC-SHA256(app_key, "mfakit:challenge:v1:" || challenge_id || ":" || code)
+//! fixed = id ":" digits ":" expires_at ":" sent_at ":" ttl_secs ":" resend_cooldown_secs
+//! mac   = HMAC-SHA256(app_key, "mfakit:challenge:v2:code:"  || fixed || ":" || code)
+//! tag   = HMAC-SHA256(app_key, "mfakit:challenge:v2:state:" || fixed)
 //! ```
 //!
-//! (RFC 2104). A leaked challenge store without the application key therefore reveals no code,
-//! not even by trying all 10^6 of them.
+//! A leaked challenge store without the application key therefore reveals no code, not even by
+//! trying all 10^6 of them; an edited expiry, digit count, TTL or cooldown makes every code
+//! wrong ([`OtpChallenge::verify`]) and a resend fail ([`OtpChallenge::resend`] checks `tag`,
+//! since it has no code to check).
+//!
+//! **The challenge is server-side state.** `attempts_left` and `used` change with every
+//! verification, so no MAC made at issue time can cover them: a copy saved earlier and written
+//! back would have its attempts and its single use back. Keep challenges where the user cannot
+//! write them, and read, verify and write each one atomically (a compare-and-swap on a version,
+//! or a transaction), as mfakit's stateful service does. Version 1 stored values (MAC over the
+//! id and code only) are refused with [`MfaError::InvalidStoredValue`]: they live five minutes,
+//! so the only cost is a user asking for a new code.
 //!
 //! A challenge expires (default 5 minutes), allows a few attempts (default 5), works once, and
 //! may be re-sent after a cooldown (default 60 s) with a new code; a resend keeps the attempt
@@ -26,6 +39,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{MfaError, Result};
 use crate::limiter::parse_num;
+use crate::otp::MAX_CODE_INPUT_LEN;
 use crate::sealed::{b64d, b64e};
 
 /// Settings of a challenge.
@@ -119,16 +133,32 @@ impl ChallengeKey {
         &self.bytes
     }
 
-    fn mac(&self, id: &str, code: &[u8]) -> [u8; 32] {
+    /// HMAC-SHA256 over `domain`, the fixed fields of `c` and, for the code MAC, `:` and the
+    /// code (see the module docs).
+    fn mac(&self, domain: &str, c: &OtpChallenge, code: Option<&[u8]>) -> [u8; 32] {
         // HMAC accepts keys of any length (RFC 2104 section 2), so this cannot fail.
         #[allow(clippy::expect_used)]
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes any key length");
-        mac.update(CHALLENGE_PREFIX.as_bytes());
-        mac.update(id.as_bytes());
-        mac.update(b":");
-        mac.update(code);
+        mac.update(domain.as_bytes());
+        mac.update(
+            format!(
+                "{}:{}:{}:{}:{}:{}",
+                c.id, c.digits, c.expires_at, c.sent_at, c.ttl_secs, c.resend_cooldown_secs
+            )
+            .as_bytes(),
+        );
+        if let Some(code) = code {
+            mac.update(b":");
+            mac.update(code);
+        }
         mac.finalize().into_bytes().into()
+    }
+
+    /// Sets `c`'s code MAC and state tag for `code`.
+    fn seal(&self, c: &mut OtpChallenge, code: &ChallengeCode) {
+        c.mac = b64e(&self.mac(CODE_DOMAIN, c, Some(code.code.as_bytes())));
+        c.tag = b64e(&self.mac(STATE_DOMAIN, c, None));
     }
 }
 
@@ -213,17 +243,27 @@ pub struct ChallengeVerification {
     pub challenge: OtpChallenge,
 }
 
-const CHALLENGE_PREFIX: &str = "mfakit:challenge:v1:";
+const CHALLENGE_PREFIX: &str = "mfakit:challenge:v2:";
+const CHALLENGE_PREFIX_V1: &str = "mfakit:challenge:v1:";
+const CODE_DOMAIN: &str = "mfakit:challenge:v2:code:";
+const STATE_DOMAIN: &str = "mfakit:challenge:v2:state:";
 const ID_BYTES: usize = 16;
 
-/// The stored state of an email or SMS challenge. Holds a keyed hash of the code, never the
-/// code itself.
+/// The stored state of an email or SMS challenge. Holds keyed hashes of the code and of the
+/// fixed fields, never the code itself. Server-side state: see the module docs.
+///
+/// Serde (de)serialises it as its stored string ([`OtpChallenge::to_stored`]), checked on the
+/// way in like [`OtpChallenge::from_stored`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct OtpChallenge {
     /// Random public id (128 bits, unpadded base64url).
     pub id: String,
-    /// HMAC-SHA256 of the id and code, unpadded base64url.
+    /// HMAC-SHA256 of the fixed fields and the code, unpadded base64url.
     pub mac: String,
+    /// HMAC-SHA256 of the fixed fields alone, unpadded base64url: checked by
+    /// [`OtpChallenge::resend`].
+    pub tag: String,
     /// Number of digits of the code.
     pub digits: u32,
     /// UNIX time from which the code no longer works.
@@ -264,21 +304,20 @@ impl OtpChallenge {
         rng.fill_bytes(&mut id);
         let id = b64e(&id);
         let code = draw_code(rng, policy.digits);
-        let mac = b64e(&key.mac(&id, code.code.as_bytes()));
-        Ok(IssuedChallenge {
-            challenge: OtpChallenge {
-                id,
-                mac,
-                digits: policy.digits,
-                expires_at: now.saturating_add(policy.ttl_secs),
-                sent_at: now,
-                attempts_left: policy.max_attempts,
-                used: false,
-                ttl_secs: policy.ttl_secs,
-                resend_cooldown_secs: policy.resend_cooldown_secs,
-            },
-            code,
-        })
+        let mut challenge = OtpChallenge {
+            id,
+            mac: String::new(),
+            tag: String::new(),
+            digits: policy.digits,
+            expires_at: now.saturating_add(policy.ttl_secs),
+            sent_at: now,
+            attempts_left: policy.max_attempts,
+            used: false,
+            ttl_secs: policy.ttl_secs,
+            resend_cooldown_secs: policy.resend_cooldown_secs,
+        };
+        key.seal(&mut challenge, &code);
+        Ok(IssuedChallenge { challenge, code })
     }
 
     /// [`OtpChallenge::issue`] at the current time.
@@ -287,7 +326,8 @@ impl OtpChallenge {
     }
 
     /// Checks `input` at `now`. Spaces and hyphens in the input are ignored; anything that is
-    /// not the right number of digits is a wrong attempt.
+    /// not the right number of digits, or longer than [`MAX_CODE_INPUT_LEN`] bytes as typed, is
+    /// a wrong attempt. A challenge whose fixed fields were edited rejects every code.
     pub fn verify(&self, key: &ChallengeKey, input: &str, now: u64) -> ChallengeVerification {
         let mut next = self.clone();
         let verdict = if self.used {
@@ -297,6 +337,11 @@ impl OtpChallenge {
         } else if self.attempts_left == 0 {
             ChallengeVerdict::Exhausted
         } else {
+            let input = if input.len() > MAX_CODE_INPUT_LEN {
+                ""
+            } else {
+                input
+            };
             let typed: Zeroizing<Vec<u8>> = Zeroizing::new(
                 input
                     .bytes()
@@ -306,8 +351,12 @@ impl OtpChallenge {
             let well_formed =
                 typed.len() == self.digits as usize && typed.iter().all(u8::is_ascii_digit);
             let expected = b64d(&self.mac, "mac").unwrap_or_default();
-            let matches =
-                well_formed && bool::from(key.mac(&self.id, &typed).as_slice().ct_eq(&expected));
+            let matches = well_formed
+                && bool::from(
+                    key.mac(CODE_DOMAIN, self, Some(&typed))
+                        .as_slice()
+                        .ct_eq(&expected),
+                );
             if matches {
                 next.used = true;
                 ChallengeVerdict::Accepted
@@ -339,9 +388,17 @@ impl OtpChallenge {
     /// Draws a new code for the same challenge at `now` (the old code stops working) and
     /// restarts the expiry. The attempt count carries over.
     ///
-    /// Errors: [`MfaError::RateLimited`] within the cooldown; [`MfaError::InvalidParameter`]
-    /// (`challenge`) when the challenge is used or out of attempts — start a new one.
+    /// Errors: [`MfaError::InvalidStoredValue`] when the fixed fields do not match their tag
+    /// (edited, or another key); [`MfaError::RateLimited`] within the cooldown;
+    /// [`MfaError::InvalidParameter`] (`challenge`) when the challenge is used or out of
+    /// attempts — start a new one.
     pub fn resend(&self, key: &ChallengeKey, now: u64) -> Result<IssuedChallenge> {
+        let tag = b64d(&self.tag, "tag").unwrap_or_default();
+        if !bool::from(key.mac(STATE_DOMAIN, self, None).as_slice().ct_eq(&tag)) {
+            return Err(MfaError::stored(
+                "challenge fields do not match their tag (edited, or another key)",
+            ));
+        }
         if self.used || self.attempts_left == 0 {
             return Err(MfaError::param(
                 "challenge",
@@ -359,19 +416,20 @@ impl OtpChallenge {
         }
         let code = draw_code(&mut OsRng, self.digits);
         let mut challenge = self.clone();
-        challenge.mac = b64e(&key.mac(&self.id, code.code.as_bytes()));
         challenge.sent_at = now;
         challenge.expires_at = now.saturating_add(self.ttl_secs);
+        key.seal(&mut challenge, &code);
         Ok(IssuedChallenge { challenge, code })
     }
 
     /// The versioned text form:
-    /// `mfakit:challenge:v1:<id>:<mac>:<digits>:<expires_at>:<sent_at>:<attempts_left>:<used 0|1>:<ttl_secs>:<resend_cooldown_secs>`.
+    /// `mfakit:challenge:v2:<id>:<mac>:<tag>:<digits>:<expires_at>:<sent_at>:<attempts_left>:<used 0|1>:<ttl_secs>:<resend_cooldown_secs>`.
     pub fn to_stored(&self) -> String {
         format!(
-            "{CHALLENGE_PREFIX}{}:{}:{}:{}:{}:{}:{}:{}:{}",
+            "{CHALLENGE_PREFIX}{}:{}:{}:{}:{}:{}:{}:{}:{}:{}",
             self.id,
             self.mac,
+            self.tag,
             self.digits,
             self.expires_at,
             self.sent_at,
@@ -383,21 +441,28 @@ impl OtpChallenge {
     }
 
     /// Parses [`OtpChallenge::to_stored`]'s output; anything else is
-    /// [`MfaError::InvalidStoredValue`].
+    /// [`MfaError::InvalidStoredValue`], including a version 1 value (its MAC covered the id
+    /// and code only; issue a new challenge). Whether the fields are the ones issued is known
+    /// only with the key: [`OtpChallenge::verify`] and [`OtpChallenge::resend`] check.
     pub fn from_stored(stored: &str) -> Result<OtpChallenge> {
+        if stored.starts_with(CHALLENGE_PREFIX_V1) {
+            return Err(MfaError::stored(
+                "mfakit:challenge:v1 values are no longer accepted (their MAC does not cover the expiry); issue a new challenge",
+            ));
+        }
         let rest = stored
             .strip_prefix(CHALLENGE_PREFIX)
-            .ok_or_else(|| MfaError::stored("not an mfakit:challenge:v1 value"))?;
+            .ok_or_else(|| MfaError::stored("not an mfakit:challenge:v2 value"))?;
         let f: Vec<&str> = rest.split(':').collect();
-        let [id, mac, digits, expires_at, sent_at, attempts_left, used, ttl, cooldown] = f[..]
+        let [id, mac, tag, digits, expires_at, sent_at, attempts_left, used, ttl, cooldown] = f[..]
         else {
-            return Err(MfaError::stored("challenge must have 9 fields"));
+            return Err(MfaError::stored("challenge must have 10 fields"));
         };
         if b64d(id, "id")?.len() != ID_BYTES {
             return Err(MfaError::stored("challenge id must be 16 bytes"));
         }
-        if b64d(mac, "mac")?.len() != 32 {
-            return Err(MfaError::stored("mac must be 32 bytes"));
+        if b64d(mac, "mac")?.len() != 32 || b64d(tag, "tag")?.len() != 32 {
+            return Err(MfaError::stored("mac and tag must be 32 bytes"));
         }
         let digits: u32 = parse_num(digits, "digits")?;
         if !(4..=10).contains(&digits) {
@@ -411,6 +476,7 @@ impl OtpChallenge {
         Ok(OtpChallenge {
             id: id.to_owned(),
             mac: mac.to_owned(),
+            tag: tag.to_owned(),
             digits,
             expires_at: parse_num(expires_at, "expires_at")?,
             sent_at: parse_num(sent_at, "sent_at")?,
@@ -419,6 +485,19 @@ impl OtpChallenge {
             ttl_secs: parse_num(ttl, "ttl_secs")?,
             resend_cooldown_secs: parse_num(cooldown, "resend_cooldown_secs")?,
         })
+    }
+}
+
+impl TryFrom<String> for OtpChallenge {
+    type Error = MfaError;
+    fn try_from(stored: String) -> Result<Self> {
+        OtpChallenge::from_stored(&stored)
+    }
+}
+
+impl From<OtpChallenge> for String {
+    fn from(challenge: OtpChallenge) -> String {
+        challenge.to_stored()
     }
 }
 
@@ -536,6 +615,46 @@ mod tests {
         assert_ne!(other.expose_bytes(), second.expose_bytes());
         let v = issued.challenge.verify(&other, &code, 1001);
         assert_eq!(v.verdict.code(), "wrong");
+    }
+
+    /// Every fixed field is under the MAC (issue 18): an edited copy accepts no code and
+    /// cannot be re-sent; the serde form is the checked stored string.
+    #[test]
+    fn edited_fixed_fields_are_refused() {
+        let key = ChallengeKey::from_bytes(&[1u8; 32]).unwrap();
+        let issued = OtpChallenge::issue(&key, &ChallengePolicy::default(), 1000).unwrap();
+        let code = issued.code.as_str().to_owned();
+        let edits: [fn(&mut OtpChallenge); 5] = [
+            |c| c.expires_at += 3600,
+            |c| c.sent_at -= 100,
+            |c| c.ttl_secs = 9999,
+            |c| c.resend_cooldown_secs = 0,
+            |c| c.digits = 7,
+        ];
+        for edit in edits {
+            let mut c = issued.challenge.clone();
+            edit(&mut c);
+            assert_eq!(c.verify(&key, &code, 1001).verdict.code(), "wrong");
+            let err = c.resend(&key, 5000).unwrap_err();
+            assert_eq!(err.code(), "invalid_stored_value");
+        }
+        assert!(issued.challenge.resend(&key, 5000).is_ok());
+        let v1 = "mfakit:challenge:v1:EREREREREREREREREREREQ:XUtW9Szrh19Ra7XP-W2E-gbItNKYtIqvkEacVoOfWkU:6:1700000300:1700000000:5:0:300:60";
+        assert_eq!(
+            OtpChallenge::from_stored(v1).unwrap_err().code(),
+            "invalid_stored_value"
+        );
+
+        let json = serde_json::to_string(&issued.challenge).unwrap();
+        assert_eq!(json, format!("\"{}\"", issued.challenge.to_stored()));
+        let back: OtpChallenge = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, issued.challenge);
+        assert!(serde_json::from_str::<OtpChallenge>(r#""mfakit:challenge:v2:x""#).is_err());
+        let long = format!("{code}{}", " ".repeat(MAX_CODE_INPUT_LEN));
+        assert_eq!(
+            issued.challenge.verify(&key, &long, 1001).verdict.code(),
+            "wrong"
+        );
     }
 
     #[test]

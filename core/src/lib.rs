@@ -48,7 +48,8 @@ pub use limiter::{
     AttemptPolicy, AttemptState, Decision, RateLimit, RateLimiter, RateOutcome, RateState,
 };
 pub use otp::{
-    unix_now, Algorithm, Hotp, OtpMatch, Profile, Totp, TotpParams, Window, MAX_DIGITS, MIN_DIGITS,
+    unix_now, Algorithm, Hotp, OtpMatch, Profile, Totp, TotpParams, Window, MAX_CODE_INPUT_LEN,
+    MAX_DIGITS, MIN_DIGITS,
 };
 pub use recovery::{
     normalize_recovery_code, NewRecoveryCodes, RecoveryCheck, RecoveryCode, RecoveryCodeSet,

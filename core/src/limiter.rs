@@ -243,10 +243,14 @@ impl AttemptLimiter {
     }
 
     /// Records a failed attempt at `now` and says when the next one is allowed.
+    ///
+    /// `last_failure_at` keeps the newest time seen: a failure recorded with an older `now`
+    /// (a server whose clock is behind) still counts, but does not move the lockout back, as
+    /// the [`RateLimiter`] keeps its newest timestamp.
     pub fn record_failure(&self, state: &AttemptState, now: u64) -> AttemptOutcome {
         let state = AttemptState {
             failures: state.failures.saturating_add(1),
-            last_failure_at: now,
+            last_failure_at: now.max(state.last_failure_at),
         };
         AttemptOutcome {
             state,

@@ -259,8 +259,11 @@ impl Digits {
     }
 
     /// Parses what a user typed: ASCII digits, spaces ignored. `None` for anything else,
-    /// including the wrong number of digits.
+    /// including the wrong number of digits and input longer than [`MAX_CODE_INPUT_LEN`].
     fn parse_input(input: &str, digits: u32) -> Option<Digits> {
+        if input.len() > MAX_CODE_INPUT_LEN {
+            return None;
+        }
         let mut buf = [0u8; MAX_DIGITS as usize];
         let mut len = 0usize;
         for b in input.bytes() {
@@ -285,6 +288,12 @@ impl Digits {
         bool::from(self.buf[..self.len].ct_eq(&other.buf[..other.len]))
     }
 }
+
+/// Longest typed code mfakit reads, in bytes as typed (before spaces and hyphens are dropped),
+/// wherever a user types one: TOTP/HOTP verification, email/SMS challenges, recovery codes.
+/// Longer input is a wrong code without being scanned (a code padded with megabytes of spaces
+/// is no code). A 10-digit code or a grouped recovery code with spaces fits easily.
+pub const MAX_CODE_INPUT_LEN: usize = 64;
 
 /// Seconds since the UNIX epoch, from the system clock.
 pub fn unix_now() -> u64 {

@@ -40,10 +40,8 @@
 //! (the line ending in `:`) is a set with no codes left.
 
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 
-use argon2_rust::params::{Memory, TagLen};
-use argon2_rust::{Algorithm, Argon2, Hasher, Params, Version};
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use rand::{CryptoRng, Rng, RngCore};
@@ -53,6 +51,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{MfaError, Result};
 use crate::limiter::parse_num;
+use crate::otp::MAX_CODE_INPUT_LEN;
 use crate::sealed::{b64d, b64e};
 
 /// Crockford's base32 alphabet in lower case: no `i`, `l`, `o`, `u`.
@@ -66,24 +65,52 @@ const HASH_LEN: usize = 32;
 const DUMMY_SALT: [u8; SALT_LEN] = *b"mfakit-no-slot!!";
 const PREFIX: &str = "mfakit:recovery:v1:argon2id:";
 
-/// Largest argon2 working memory a parked engine keeps between evaluations; a larger cost
-/// allocates for the one evaluation and frees (wiped) afterwards.
-const MAX_KEPT_MEMORY_KIB: u32 = 64 * 1024;
+/// A counting semaphore over argon2 evaluations: at most one per core run at once in this
+/// process, whatever the number of threads calling (a web server's pool, libuv's, a Python
+/// executor). More would only queue for the CPU while each holds its working memory, so a
+/// burst of checks (or of hostile stored sets at the maximum cost) costs at most
+/// `cores × m` of memory at a time.
+struct EvaluationSlots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
 
-/// argon2 engines with their working memory, parked between evaluations and shared by all
-/// threads: allocating, zero-filling and freeing 19 MiB for each check cost about a third of
-/// the check (measured beside reused memory). A pool rather than one engine per thread, so that
-/// a thread pool (libuv's, a Python executor) pays the allocation once per evaluation running
-/// at the same time, not once per thread. The engine wipes its memory when each evaluation
-/// returns, so what stays allocated holds nothing; at most [`max_parked`] engines of at most
-/// [`MAX_KEPT_MEMORY_KIB`] each are kept.
-static ARGON2_POOL: Mutex<Vec<Hasher>> = Mutex::new(Vec::new());
+static EVALUATIONS: OnceLock<EvaluationSlots> = OnceLock::new();
 
-/// Engines kept in [`ARGON2_POOL`]: one per core, since more evaluations than cores at once
-/// only queue for the CPU.
-fn max_parked() -> usize {
+/// Evaluations allowed at once: the available parallelism (1 if unknown).
+pub fn max_concurrent_evaluations() -> usize {
+    evaluation_slots_total()
+}
+
+fn evaluation_slots_total() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+struct EvaluationPermit(&'static EvaluationSlots);
+
+impl EvaluationPermit {
+    fn acquire() -> EvaluationPermit {
+        let slots = EVALUATIONS.get_or_init(|| EvaluationSlots {
+            free: Mutex::new(evaluation_slots_total()),
+            freed: Condvar::new(),
+        });
+        // A poisoned lock only means a thread panicked while counting: the count is intact.
+        let mut free = slots.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = slots.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        EvaluationPermit(slots)
+    }
+}
+
+impl Drop for EvaluationPermit {
+    fn drop(&mut self) {
+        let mut free = self.0.free.lock().unwrap_or_else(|e| e.into_inner());
+        *free += 1;
+        self.0.freed.notify_one();
+    }
 }
 
 /// argon2id cost parameters for recovery codes (RFC 9106 section 3.1).
@@ -109,67 +136,73 @@ impl Default for RecoveryParams {
 }
 
 impl RecoveryParams {
-    /// Largest memory cost accepted (1 GiB), also when reading a stored set, so a hostile
-    /// stored value cannot exhaust memory.
-    pub const MAX_M_COST_KIB: u32 = 1 << 20;
+    /// Largest memory cost accepted: 256 MiB, ten times OWASP's recommendation, also when
+    /// reading a stored set, so that a hostile stored value cannot make one check allocate
+    /// more.
+    pub const MAX_M_COST_KIB: u32 = 256 * 1024;
     /// Largest time cost accepted.
-    pub const MAX_T_COST: u32 = 16;
-    /// Largest parallelism accepted.
+    pub const MAX_T_COST: u32 = 10;
+    /// Largest parallelism (lanes) accepted. Lanes split the memory, they add no cost.
     pub const MAX_P_COST: u32 = 16;
+    /// Largest `m_cost_kib × t_cost`: the work of one check (blocks filled), here four passes
+    /// over 256 MiB or 53 over the default 19 MiB; about a second of CPU on a 2020s core.
+    pub const MAX_WORK_KIB: u64 = 4 * 256 * 1024;
 
-    /// Checks the ranges: `p` 1..=16, `t` 1..=16, `m` from `8·p` to 1 GiB.
+    /// Checks the ranges: `p` 1..=16, `t` 1..=10, `m` from `8·p` to 262144 (256 MiB) and
+    /// `m·t` at most 1048576. Beyond them is [`MfaError::InvalidParameter`] (and
+    /// [`MfaError::InvalidStoredValue`] from [`RecoveryCodeSet::from_stored`]).
     pub fn validate(&self) -> Result<()> {
         if !(1..=Self::MAX_P_COST).contains(&self.p_cost) {
             return Err(MfaError::param("p_cost", "must be between 1 and 16"));
         }
         if !(1..=Self::MAX_T_COST).contains(&self.t_cost) {
-            return Err(MfaError::param("t_cost", "must be between 1 and 16"));
+            return Err(MfaError::param("t_cost", "must be between 1 and 10"));
         }
         if !(8 * self.p_cost..=Self::MAX_M_COST_KIB).contains(&self.m_cost_kib) {
             return Err(MfaError::param(
                 "m_cost_kib",
-                "must be between 8·p_cost and 1048576",
+                "must be between 8·p_cost and 262144 (256 MiB)",
+            ));
+        }
+        if u64::from(self.m_cost_kib) * u64::from(self.t_cost) > Self::MAX_WORK_KIB {
+            return Err(MfaError::param(
+                "t_cost",
+                "m_cost_kib × t_cost must be at most 1048576",
             ));
         }
         Ok(())
     }
 
-    fn argon2(&self) -> Result<Argon2> {
-        let params = Params::builder()
-            .memory(Memory::kib(u64::from(self.m_cost_kib)))
-            .passes(self.t_cost)
-            .lanes(self.p_cost)
-            // Lanes are filled one after another on the calling thread: a check never spawns
-            // threads of its own (the bindings already run checks on worker threads).
-            .threads(1)
-            .tag_len(TagLen::bytes(HASH_LEN as u64))
-            .build()
-            .map_err(|e| MfaError::param("argon2", e.to_string()))?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-    }
-
-    /// One argon2id evaluation into `out`, in a parked engine's working memory (see
-    /// [`ARGON2_POOL`]), which the engine wipes before returning.
-    fn hash_into(&self, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<()> {
-        let argon2 = self.argon2()?;
-        let result = if self.m_cost_kib <= MAX_KEPT_MEMORY_KIB {
-            // A poisoned lock only means a thread panicked while pushing or popping: the list
-            // itself is intact.
-            let parked = ARGON2_POOL.lock().unwrap_or_else(|e| e.into_inner()).pop();
-            let mut hasher = parked.unwrap_or_else(|| argon2.hasher());
-            hasher.set_argon2(argon2);
-            let result = hasher.hash_into(password, salt, out);
-            let mut pool = ARGON2_POOL.lock().unwrap_or_else(|e| e.into_inner());
-            if pool.len() < max_parked() {
-                pool.push(hasher);
-            }
-            result
+    /// One argon2id evaluation (version 0x13, 32-byte tag) into `out`, once a permit of
+    /// [`EvaluationPermit`] is free.
+    ///
+    /// One lane (the default): libsodium, through `mfakit-argon2`. More lanes: RustCrypto's
+    /// `argon2` (libsodium's public API has one lane only), lanes filled on this thread. Both
+    /// wipe their working memory before returning.
+    fn hash_into(
+        &self,
+        password: &[u8],
+        salt: &[u8; SALT_LEN],
+        out: &mut [u8; HASH_LEN],
+    ) -> Result<()> {
+        self.validate()?;
+        let _permit = EvaluationPermit::acquire();
+        if self.p_cost == 1 {
+            mfakit_argon2::argon2id(password, salt, self.t_cost, self.m_cost_kib, out).map_err(
+                |e| MfaError::Internal {
+                    reason: format!("argon2: {e}"),
+                },
+            )
         } else {
-            argon2.hash_into(password, salt, out)
-        };
-        result.map_err(|e| MfaError::Internal {
-            reason: format!("argon2: {e}"),
-        })
+            let params =
+                argon2::Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(HASH_LEN))
+                    .map_err(|e| MfaError::param("argon2", e.to_string()))?;
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+                .hash_password_into(password, salt, out)
+                .map_err(|e| MfaError::Internal {
+                    reason: format!("argon2: {e}"),
+                })
+        }
     }
 }
 
@@ -372,10 +405,14 @@ impl RecoveryCodeSet {
         self.params
     }
 
-    /// Checks what a user typed. Exactly one argon2id evaluation for any input that normalises
+    /// Checks what a user typed (at most [`MAX_CODE_INPUT_LEN`](crate::MAX_CODE_INPUT_LEN)
+    /// bytes; longer is a wrong code). Exactly one argon2id evaluation for any input that normalises
     /// to a possible code, whatever the size of the set; none for one that does not. A wrong
     /// code is `accepted: false`, not an error; errors are only internal argon2 failures.
     pub fn check(&self, input: &str) -> Result<RecoveryCheck> {
+        if input.len() > MAX_CODE_INPUT_LEN {
+            return Ok(self.rejected());
+        }
         let Some(code) = normalize_recovery_code(input) else {
             return Ok(self.rejected());
         };
@@ -396,8 +433,7 @@ impl RecoveryCodeSet {
             found |= hit;
         }
         let mut actual = Zeroizing::new([0u8; HASH_LEN]);
-        self.params
-            .hash_into(code.as_bytes(), &salt, actual.as_mut())?;
+        self.params.hash_into(code.as_bytes(), &salt, &mut actual)?;
         let accepted = bool::from(found & actual.ct_eq(&expected));
         if !accepted {
             return Ok(self.rejected());
@@ -498,9 +534,12 @@ fn parse_params(text: &str) -> Result<RecoveryParams> {
     if fields.next().is_some() {
         return Err(MfaError::stored("unexpected argon2 parameter"));
     }
-    params
-        .validate()
-        .map_err(|_| MfaError::stored("argon2 parameters out of range"))?;
+    params.validate().map_err(|e| match e {
+        MfaError::InvalidParameter { name, reason } => {
+            MfaError::stored(format!("argon2 parameter {name} out of range: {reason}"))
+        }
+        other => other,
+    })?;
     Ok(params)
 }
 
@@ -575,7 +614,8 @@ mod tests {
                 });
             }
         });
-        assert!(ARGON2_POOL.lock().unwrap().len() <= max_parked());
+        let free = *EVALUATIONS.get().unwrap().free.lock().unwrap();
+        assert_eq!(free, max_concurrent_evaluations());
     }
 
     #[test]

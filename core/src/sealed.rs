@@ -240,14 +240,25 @@ impl Keyring {
     pub fn seal(&self, plaintext: &[u8], associated_data: &[u8]) -> Result<String> {
         let mut nonce = [0u8; SEALING_NONCE_LEN];
         OsRng.fill_bytes(&mut nonce);
-        self.seal_with_nonce(plaintext, associated_data, &nonce)
+        self.seal_inner(plaintext, associated_data, &nonce)
     }
 
     /// **For known-answer test vectors only**: seals with a caller-chosen nonce. Reusing a
-    /// nonce under one key destroys GCM's confidentiality and integrity; production code must
-    /// call [`Keyring::seal`].
+    /// nonce under one key destroys GCM's confidentiality and integrity, so this exists only
+    /// in mfakit's own test builds (cargo feature `test-vectors`, which no shipped package
+    /// enables); production code calls [`Keyring::seal`].
+    #[cfg(any(test, feature = "test-vectors"))]
     #[doc(hidden)]
     pub fn seal_with_nonce(
+        &self,
+        plaintext: &[u8],
+        associated_data: &[u8],
+        nonce: &[u8; SEALING_NONCE_LEN],
+    ) -> Result<String> {
+        self.seal_inner(plaintext, associated_data, nonce)
+    }
+
+    fn seal_inner(
         &self,
         plaintext: &[u8],
         associated_data: &[u8],

@@ -24,6 +24,12 @@ impl Secret {
     pub const DEFAULT_BITS: usize = 160;
     /// The smallest secret accepted for a new enrolment (RFC 4226 section 4, requirement R6).
     pub const MIN_ENROLMENT_BITS: usize = 128;
+    /// The smallest secret accepted on import: 80 bits, what legacy authenticator setups used.
+    /// Shorter is [`MfaError::InvalidSecret`] (code `invalid_secret` in every language): an
+    /// 8-bit secret has 256 possible code sequences. Between 80 and 127 bits a secret still
+    /// imports, so existing enrolments keep working, but is below RFC 4226's requirement R6:
+    /// re-enrol such users ([`Secret::check_enrolment`] tells them apart).
+    pub const MIN_IMPORT_BITS: usize = 80;
     /// The largest secret mfakit accepts, generated or imported.
     pub const MAX_BITS: usize = 8 * 1024;
 
@@ -51,11 +57,19 @@ impl Secret {
         Ok(Secret { bytes })
     }
 
-    /// Imports raw secret bytes. Any non-empty length up to [`Secret::MAX_BITS`] is accepted,
-    /// so that existing 80-bit secrets keep verifying; see [`Secret::check_enrolment`] for new ones.
+    /// Imports raw secret bytes: [`Secret::MIN_IMPORT_BITS`] (80) to [`Secret::MAX_BITS`], so
+    /// that existing 80-bit secrets keep verifying; see [`Secret::check_enrolment`] for new
+    /// ones (128 bits or more).
     pub fn from_bytes(bytes: &[u8]) -> Result<Secret> {
         if bytes.is_empty() {
             return Err(MfaError::secret("empty"));
+        }
+        if bytes.len() * 8 < Self::MIN_IMPORT_BITS {
+            return Err(MfaError::secret(format!(
+                "{} bits is shorter than the {}-bit minimum",
+                bytes.len() * 8,
+                Self::MIN_IMPORT_BITS
+            )));
         }
         if bytes.len() * 8 > Self::MAX_BITS {
             return Err(MfaError::secret(format!(

@@ -62,6 +62,12 @@ impl FromStr for MfaLevel {
 
 /// Classes of operation with their own freshness requirement. The names (`as_str`) key
 /// [`StepUpPolicy::max_age`].
+///
+/// Names are compared after trimming and lower-casing (Unicode), so `"Payment"` and
+/// `" PAYMENT"` are [`OperationClass::Payment`] and a `max_age` key `"Export"` matches an
+/// operation `"export"`. A name that is neither built in nor a `max_age` key is unknown and gets
+/// [`StepUpPolicy::unknown_operation_max_age`] (default 0: MFA verified this very second), so a
+/// misspelt operation fails closed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationClass {
@@ -89,9 +95,10 @@ impl OperationClass {
         }
     }
 
-    /// The class named `name`: a built-in one, or [`OperationClass::Custom`].
+    /// The class named `name` (trimmed, case ignored): a built-in one, or
+    /// [`OperationClass::Custom`] with the lower-cased name.
     pub fn from_name(name: &str) -> OperationClass {
-        match name {
+        match fold(name).as_str() {
             "sign_in" => OperationClass::SignIn,
             "password_change" => OperationClass::PasswordChange,
             "disable_mfa" => OperationClass::DisableMfa,
@@ -101,16 +108,39 @@ impl OperationClass {
     }
 }
 
+/// How operation and role names compare: trimmed, Unicode lower case. Folding rather than
+/// exact matching, so that a differently cased name is never a way around MFA.
+fn fold(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+fn default_future_skew() -> u64 {
+    300
+}
+
 /// The application's step-up rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepUpPolicy {
     /// The MFA level.
     pub level: MfaLevel,
-    /// Roles for which [`MfaLevel::AdminOnly`] requires MFA.
+    /// Roles for which [`MfaLevel::AdminOnly`] requires MFA, compared with the user's roles
+    /// trimmed and case-insensitively (`"Admin"` is `admin`).
     pub admin_roles: Vec<String>,
     /// Maximum seconds since the last second-factor verification, per operation class name
-    /// ([`OperationClass::as_str`]). A class without an entry needs MFA but no freshness.
+    /// ([`OperationClass::as_str`]; keys compare trimmed and case-insensitively). A built-in
+    /// class without an entry needs MFA but no freshness; any other name without an entry gets
+    /// [`StepUpPolicy::unknown_operation_max_age`].
     pub max_age: BTreeMap<String, u64>,
+    /// Maximum age for an operation that is neither built in nor in `max_age` (default 0: the
+    /// second factor must have been verified this second, i.e. unknown operations fail
+    /// closed). Raise it to let application-defined classes through without listing them.
+    #[serde(default)]
+    pub unknown_operation_max_age: u64,
+    /// How far in the future `mfa_verified_at` may be (clock skew between servers) before it
+    /// is not believed: beyond `now` + this many seconds the session is `mfa_required`
+    /// (default 300).
+    #[serde(default = "default_future_skew")]
+    pub max_future_skew_secs: u64,
     /// `amr` values (RFC 8176 section 2) that count as a second factor; the session must have
     /// at least one of them.
     pub accepted_amr: Vec<String>,
@@ -123,7 +153,8 @@ pub struct StepUpPolicy {
 impl Default for StepUpPolicy {
     /// Level optional; `admin` as the admin role; 5 minutes' freshness for password changes,
     /// disabling MFA and payments; `amr` one of `mfa`, `otp`, `hwk`, `swk`, `sc`, `fpt`,
-    /// `face`, `iris`, `sms`; TOTP and recovery codes offered for setup.
+    /// `face`, `iris`, `sms`; TOTP and recovery codes offered for setup; unknown operations
+    /// need MFA verified now; verification times up to 5 minutes ahead believed.
     fn default() -> Self {
         let five_minutes = 300;
         StepUpPolicy {
@@ -144,6 +175,8 @@ impl Default for StepUpPolicy {
             .to_vec(),
             accepted_acr: Vec::new(),
             setup_methods: vec!["totp".to_owned(), "recovery_code".to_owned()],
+            unknown_operation_max_age: 0,
+            max_future_skew_secs: default_future_skew(),
         }
     }
 }
@@ -276,10 +309,10 @@ impl StepUp {
             MfaLevel::Required => true,
             MfaLevel::AdminOnly => {
                 enrolled
-                    || ctx
-                        .roles
-                        .iter()
-                        .any(|r| self.policy.admin_roles.contains(r))
+                    || ctx.roles.iter().any(|r| {
+                        let r = fold(r);
+                        self.policy.admin_roles.iter().any(|a| fold(a) == r)
+                    })
             }
         }
     }
@@ -287,8 +320,10 @@ impl StepUp {
     /// Decides whether `ctx` may perform an operation of class `op` at `now`.
     ///
     /// In order: MFA does not apply → allowed; no method enrolled → `mfa_setup_required`;
-    /// no accepted `amr` value, no accepted `acr` (when required) or no verification time →
-    /// `mfa_required`; older than the class's max age → `mfa_stale`; otherwise allowed.
+    /// no accepted `amr` value, no accepted `acr` (when required), no verification time, or one
+    /// more than [`StepUpPolicy::max_future_skew_secs`] after `now` → `mfa_required`; older
+    /// than the class's max age (for an unknown class,
+    /// [`StepUpPolicy::unknown_operation_max_age`]) → `mfa_stale`; otherwise allowed.
     pub fn decide(&self, ctx: &AuthContext, op: &OperationClass, now: u64) -> StepUpDecision {
         if !self.mfa_applies(ctx) {
             return StepUpDecision::Allowed;
@@ -304,8 +339,20 @@ impl StepUp {
         let Some(verified_at) = ctx.mfa_verified_at.filter(|_| amr_ok && acr_ok) else {
             return refuse(RefusalReason::MfaRequired, methods, None);
         };
-        if let Some(&max_age) = p.max_age.get(op.as_str()) {
-            // A verification time in the future (clock skew) counts as just now.
+        // A time a little ahead (clock skew between servers) counts as just now; far ahead is
+        // not a verification (a forged or corrupt value would otherwise be fresh forever).
+        if verified_at > now.saturating_add(p.max_future_skew_secs) {
+            return refuse(RefusalReason::MfaRequired, methods, None);
+        }
+        let name = fold(op.as_str());
+        let max_age = match p.max_age.iter().find(|(k, _)| fold(k) == name) {
+            Some((_, &age)) => Some(age),
+            None if matches!(OperationClass::from_name(&name), OperationClass::Custom(_)) => {
+                Some(p.unknown_operation_max_age)
+            }
+            None => None,
+        };
+        if let Some(max_age) = max_age {
             if now.saturating_sub(verified_at) > max_age {
                 return refuse(RefusalReason::MfaStale, methods, Some(max_age));
             }

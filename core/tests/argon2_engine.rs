@@ -1,7 +1,9 @@
-//! The argon2id engine behind recovery codes (`argon2-rust`, chosen for speed) checked against
-//! an independent implementation (RustCrypto's `argon2`): every stored hash mfakit writes must
-//! be the argon2id tag the other implementation computes for the same code, salt and
-//! parameters, so stored sets stay valid whichever engine computed them.
+//! The argon2id engines behind recovery codes (libsodium for one lane, RustCrypto's `argon2`
+//! for more) checked against an independent implementation (RustCrypto's `argon2` for the
+//! libsodium path; RFC 9106's vector and the stored known answers of tests/vectors/recovery.json
+//! for both): every stored hash mfakit writes must be the argon2id tag the other implementation
+//! computes for the same code, salt and parameters, so stored sets stay valid whichever engine
+//! computed them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -91,31 +93,48 @@ fn default_parameters_and_reused_memory_match_the_reference() {
     }
 }
 
-/// RFC 9106 section 5.3: the argon2id test vector (with secret and associated data), computed
-/// by the engine directly, since recovery codes use neither.
+/// RFC 9106 section 5.3: the argon2id test vector (with secret and associated data, and four
+/// lanes), computed by RustCrypto's `argon2`, mfakit's engine for more than one lane. libsodium
+/// takes neither a secret nor associated data; it meets the oracle in the tests above.
 #[test]
 fn rfc9106_argon2id_vector() {
-    use argon2_rust::params::{Memory, TagLen};
-    let params = argon2_rust::Params::builder()
-        .memory(Memory::kib(32))
-        .passes(3)
-        .lanes(4)
-        .threads(1)
-        .tag_len(TagLen::bytes(32))
+    let params = argon2::ParamsBuilder::new()
+        .m_cost(32)
+        .t_cost(3)
+        .p_cost(4)
+        .data(argon2::AssociatedData::new(&[4; 12]).unwrap())
+        .output_len(32)
         .build()
         .unwrap();
-    let engine = argon2_rust::Argon2::new(
-        argon2_rust::Algorithm::Argon2id,
-        argon2_rust::Version::V0x13,
-        params,
-    );
+    let engine =
+        Argon2::new_with_secret(&[3; 8], Algorithm::Argon2id, Version::V0x13, params).unwrap();
     let mut tag = [0u8; 32];
     engine
-        .hash_into_with_ad(&[1; 32], &[2; 16], &[3; 8], &[4; 12], &mut tag)
+        .hash_password_into(&[1; 32], &[2; 16], &mut tag)
         .unwrap();
     let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(
         hex,
         "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"
     );
+}
+
+/// libsodium directly at the smallest memory, many passes and the default cost: the same tags
+/// as the oracle.
+#[test]
+fn libsodium_matches_the_oracle_directly() {
+    for (m, t) in [(8, 1), (8, 10), (64, 3), (19_456, 2)] {
+        let mut ours = [0u8; 32];
+        mfakit_argon2::argon2id(b"k7m2px9q4rtv", &[0x33; 16], t, m, &mut ours).unwrap();
+        let params = RecoveryParams {
+            m_cost_kib: m,
+            t_cost: t,
+            p_cost: 1,
+        };
+        assert_eq!(
+            ours.to_vec(),
+            reference_tag("k7m2px9q4rtv", &[0x33; 16], params),
+            "m={m} t={t}"
+        );
+    }
 }

@@ -15,6 +15,11 @@ fn vectors(name: &str) -> Vec<Value> {
     doc["cases"].as_array().unwrap().clone()
 }
 
+fn vectors_file(name: &str) -> Value {
+    let path = format!("{}/../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
@@ -258,6 +263,33 @@ fn challenge_vectors() {
             let v2 = ch.verify(&other, s(&case["input"]), case["now"].as_u64().unwrap());
             assert!(!v2.verdict.is_accepted());
         }
+    }
+    let file = vectors_file("challenge.json");
+    for case in file["stored_errors"].as_array().unwrap() {
+        let err = OtpChallenge::from_stored(s(&case["stored"])).unwrap_err();
+        assert_eq!(err.code(), s(&case["error"]), "{case}");
+    }
+    for case in file["resend_errors"].as_array().unwrap() {
+        let key = ChallengeKey::from_bytes(&unhex(s(&case["key_hex"]))).unwrap();
+        let ch = OtpChallenge::from_stored(s(&case["stored"])).unwrap();
+        let err = ch.resend(&key, case["now"].as_u64().unwrap()).unwrap_err();
+        assert_eq!(err.code(), s(&case["error"]), "{case}");
+    }
+}
+
+/// tests/vectors/stepup.json: future verification times, case folding, unknown operations.
+#[test]
+fn stepup_vectors() {
+    for case in vectors("stepup.json") {
+        let mut policy = serde_json::to_value(StepUpPolicy::default()).unwrap();
+        for (k, v) in case["policy"].as_object().unwrap() {
+            policy[k] = v.clone();
+        }
+        let policy: StepUpPolicy = serde_json::from_value(policy).unwrap();
+        let ctx: AuthContext = serde_json::from_value(case["context"].clone()).unwrap();
+        let op = OperationClass::from_name(s(&case["operation"]));
+        let d = StepUp::new(policy).decide(&ctx, &op, case["now"].as_u64().unwrap());
+        assert_eq!(d.code(), case["code"].as_str(), "{case}");
     }
 }
 
@@ -531,9 +563,13 @@ fn stepup_decisions_serialise_for_web_helpers() {
             .code(),
         Some("mfa_stale")
     );
-    // Custom classes: no freshness unless configured.
+    // Custom classes not in max_age fail closed (unknown_operation_max_age, default 0).
     let custom = OperationClass::from_name("export_data");
-    assert!(step.decide(&fresh, &custom, 1_000_000).is_allowed());
+    assert_eq!(
+        step.decide(&fresh, &custom, 1_000_000).code(),
+        Some("mfa_stale")
+    );
+    assert!(step.decide(&fresh, &custom, 1000).is_allowed());
     let mut policy = StepUpPolicy::default();
     policy.max_age.insert("export_data".into(), 60);
     policy.accepted_acr = vec!["urn:example:mfa".into()];

@@ -52,7 +52,7 @@ proptest! {
 
     #[test]
     fn base32_round_trip_with_noise(
-        key in proptest::collection::vec(any::<u8>(), 1..80),
+        key in proptest::collection::vec(any::<u8>(), 10..80),
         lower in any::<bool>(),
         group in 1usize..9,
         sep in prop_oneof![Just(" "), Just("-"), Just("")],
@@ -79,7 +79,7 @@ proptest! {
 
     #[test]
     fn uri_round_trip(
-        key in proptest::collection::vec(any::<u8>(), 1..64),
+        key in proptest::collection::vec(any::<u8>(), 10..64),
         issuer in proptest::option::of("[^:]{0,20}"),
         account in "[^:]{0,30}",
         algorithm in algorithm(),
@@ -117,7 +117,7 @@ proptest! {
 
     #[test]
     fn blank_labels_are_never_built(
-        key in proptest::collection::vec(any::<u8>(), 1..64),
+        key in proptest::collection::vec(any::<u8>(), 10..64),
         blank in "[ \t\u{a0}\u{3000}]{0,4}",
         other in "[a-z]{1,10}",
         totp in any::<bool>(),

@@ -222,7 +222,7 @@ impl OtpChallenge {
         })
     }
 
-    /// The versioned stored form (`mfakit:challenge:v1:...`).
+    /// The versioned stored form (`mfakit:challenge:v2:...`).
     #[napi]
     pub fn to_stored(&self) -> String {
         self.inner.to_stored()

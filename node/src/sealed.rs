@@ -6,7 +6,7 @@ use napi::bindgen_prelude::{Buffer, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{bytes, instance, invalid, key_bytes, string};
+use crate::convert::{bytes, instance, key_bytes, string};
 use crate::error::guard;
 
 /// A 256-bit AES-GCM key. `toString()` and `util.inspect` never show it.
@@ -125,29 +125,6 @@ impl Keyring {
             let plaintext = bytes(Some(plaintext), "plaintext")?;
             self.inner
                 .seal(&plaintext, &bytes(associated_data, "associatedData")?)
-        })
-    }
-
-    /// Test vectors only: `seal` with a given 12-byte nonce.
-    #[napi(js_name = "__sealWithNonce", skip_typescript)]
-    pub fn seal_with_nonce(
-        &self,
-        env: Env,
-        plaintext: Unknown<'_>,
-        associated_data: Unknown<'_>,
-        nonce: Unknown<'_>,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let nonce: [u8; mfa::sealed::SEALING_NONCE_LEN] = key_bytes(nonce, "nonce")?
-                .as_slice()
-                .try_into()
-                .map_err(|_| invalid("nonce", "must be 12 bytes"))?;
-            let plaintext = bytes(Some(plaintext), "plaintext")?;
-            self.inner.seal_with_nonce(
-                &plaintext,
-                &bytes(Some(associated_data), "associatedData")?,
-                &nonce,
-            )
         })
     }
 

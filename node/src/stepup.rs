@@ -33,6 +33,11 @@ pub struct StepUpPolicy {
     pub accepted_acr: Option<Vec<String>>,
     /// Methods offered for enrolment, listed in a `mfa_setup_required` refusal.
     pub setup_methods: Option<Vec<String>>,
+    /// Maximum age for an operation neither built in nor in `max_age` (default 0: unknown
+    /// operations fail closed). Operation and role names compare case-insensitively.
+    pub unknown_operation_max_age: Option<f64>,
+    /// Seconds `mfaVerifiedAt` may lie ahead of now before it is not believed (default 300).
+    pub max_future_skew_secs: Option<f64>,
 }
 
 /// What the application knows about the user and the session making the request.
@@ -105,6 +110,14 @@ fn policy(value: Option<Unknown<'_>>) -> mfa::Result<mfa::StepUpPolicy> {
         accepted_amr: o.accepted_amr.unwrap_or(d.accepted_amr),
         accepted_acr: o.accepted_acr.unwrap_or(d.accepted_acr),
         setup_methods: o.setup_methods.unwrap_or(d.setup_methods),
+        unknown_operation_max_age: match o.unknown_operation_max_age {
+            Some(secs) => uint(secs, "unknownOperationMaxAge", MAX_SAFE_INTEGER)?,
+            None => d.unknown_operation_max_age,
+        },
+        max_future_skew_secs: match o.max_future_skew_secs {
+            Some(secs) => uint(secs, "maxFutureSkewSecs", MAX_SAFE_INTEGER)?,
+            None => d.max_future_skew_secs,
+        },
     })
 }
 
@@ -211,6 +224,8 @@ impl StepUp {
             accepted_amr: Some(p.accepted_amr.clone()),
             accepted_acr: Some(p.accepted_acr.clone()),
             setup_methods: Some(p.setup_methods.clone()),
+            unknown_operation_max_age: Some(p.unknown_operation_max_age as f64),
+            max_future_skew_secs: Some(p.max_future_skew_secs as f64),
         }
     }
 }

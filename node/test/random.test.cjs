@@ -9,7 +9,7 @@ const { Totp, Hotp, OtpAuthUri, MfaError, RecoveryCodeSet, OtpChallenge, RateSta
 
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
 const ALPHABET = [...'AZaz27=-+ %:/?&#019\0é\u029a😀', 'otpauth://totp/', 'hotp', 'secret=', 'issuer=', 'digits=', 'period=', 'counter=', 'mfakit:', ';', '.', ',']
-const PREFIXES = ['', 'otpauth://totp/a?secret=', 'otpauth://hotp/i:a?counter=1&secret=', 'mfakit:recovery:v1:', 'mfakit:challenge:v1:', 'mfakit:rate:v1:', 'mfakit:attempts:v1:', 'mfakit:sealed:v1:k1:']
+const PREFIXES = ['', 'otpauth://totp/a?secret=', 'otpauth://hotp/i:a?counter=1&secret=', 'mfakit:recovery:v1:', 'mfakit:challenge:v1:', 'mfakit:challenge:v2:', 'mfakit:rate:v1:', 'mfakit:attempts:v1:', 'mfakit:sealed:v1:k1:']
 
 function rng(seed) {
   let s = BigInt(seed) * 0x9e3779b97f4a7c15n + 1n

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict')
 const {
   Totp, Hotp, OtpAuthUri, MfaError, verifyTotp, decodeSecret, encodeSecret, RecoveryCodeSet, normalizeRecoveryCode,
   Keyring, SealingKey, sealedKeyId, maskEmail, maskPhone, maxAttackerGuesses, attackerSuccessProbability,
-  ChallengeKey, OtpChallenge, RateLimiter, RateState, AttemptLimiter, AttemptState,
+  ChallengeKey, OtpChallenge, RateLimiter, RateState, AttemptLimiter, AttemptState, StepUp,
 } = require('mfakit')
 const { vectors, vectorFiles, tamper } = require('./helpers.cjs')
 
@@ -16,7 +16,7 @@ test.after(() => console.log('# vector cases per file: ' + JSON.stringify(counts
 
 const HANDLED = [
   'base32.json', 'bruteforce.json', 'challenge.json', 'config_errors.json', 'fuzz_regressions.json', 'hotp.json', 'limiter.json',
-  'masking.json', 'recovery.json', 'sealed.json', 'totp.json', 'uri.json', 'verify.json',
+  'masking.json', 'recovery.json', 'sealed.json', 'stepup.json', 'totp.json', 'uri.json', 'verify.json',
 ]
 
 test('every vector file is covered by a test', () => {
@@ -290,7 +290,9 @@ test('sealed.json: AES-256-GCM sealing with key ids and associated data', () => 
       continue
     }
     const plaintext = Buffer.from(c.plaintext_hex, 'hex')
-    assert.equal(ring.__sealWithNonce(plaintext, c.associated_data, Buffer.from(c.nonce_hex, 'hex')), c.sealed, c.name)
+    // The nonce-choosing seal is not in the package (issue 18); core's Rust tests check these
+    // known answers are what sealing produces. Here: they open, and tampering does not.
+    assert.equal(ring.__sealWithNonce, undefined)
     assert.equal(ring.open(c.sealed, c.associated_data).toString('hex'), c.plaintext_hex)
     assert.equal(ring.open(c.sealed, Buffer.from(c.associated_data)).toString('hex'), c.plaintext_hex)
     assert.equal(sealedKeyId(c.sealed), c.current_key_id)
@@ -350,6 +352,31 @@ test('challenge.json: email/SMS challenge verdicts and stored state', () => {
     }
   }
   count('challenge.json', cases.length)
+  const file = vectors('challenge.json')
+  for (const c of file.stored_errors) {
+    assert.equal(code(() => OtpChallenge.fromStored(c.stored)), c.error, c.note)
+  }
+  for (const c of file.resend_errors) {
+    const key = new ChallengeKey(Buffer.from(c.key_hex, 'hex'))
+    assert.equal(code(() => OtpChallenge.fromStored(c.stored).resend(key, { now: c.now })), c.error, c.note)
+  }
+  count('challenge.json', file.stored_errors.length + file.resend_errors.length)
+})
+
+test('stepup.json: future verification times, case folding, unknown operations', () => {
+  const { cases } = vectors('stepup.json')
+  const camel = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]))
+  let n = 0
+  for (const c of cases) {
+    // UNIX seconds beyond 2^53 are not a JS number without loss; core and Python check that case.
+    if (c.context.mfa_verified_at !== null && c.context.mfa_verified_at > Number.MAX_SAFE_INTEGER) continue
+    const stepUp = new StepUp(camel(c.policy))
+    const d = stepUp.decide(camel(c.context), c.operation, { now: c.now })
+    assert.equal(d.code ?? null, c.code, c.note)
+    assert.equal(d.allowed, c.code === null, c.note)
+    n++
+  }
+  count('stepup.json', n)
 })
 
 test('limiter.json: sliding-window rate limiter and attempt limiter event by event', () => {

@@ -199,7 +199,7 @@ impl PyOtpChallenge {
         self.inner.resend_available_in(now_or(now))
     }
 
-    /// The versioned stored form `mfakit:challenge:v1:...`.
+    /// The versioned stored form `mfakit:challenge:v2:...`.
     fn to_stored(&self) -> String {
         self.inner.to_stored()
     }

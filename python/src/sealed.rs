@@ -148,26 +148,6 @@ impl PyKeyring {
         })
     }
 
-    /// **Tests only**: seals with a given 12-byte nonce. Reusing a nonce under one key breaks
-    /// AES-GCM; production code calls `seal`.
-    #[pyo3(signature = (plaintext, associated_data, nonce))]
-    fn _seal_with_nonce(
-        &self,
-        plaintext: &[u8],
-        associated_data: &[u8],
-        nonce: &[u8],
-    ) -> PyResult<String> {
-        guard(|| {
-            let nonce: &[u8; 12] = nonce.try_into().map_err(|_| {
-                to_pyerr(MfaError::InvalidParameter {
-                    name: "nonce",
-                    reason: "must be 12 bytes".to_owned(),
-                })
-            })?;
-            self.read(|ring| ring.seal_with_nonce(plaintext, associated_data, nonce))
-        })
-    }
-
     /// Opens a sealed value. `UnknownKeyError` for a key id not in the ring,
     /// `UnsealFailedError` for a wrong key, wrong associated data or tampering,
     /// `InvalidStoredValueError` when malformed.

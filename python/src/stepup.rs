@@ -24,7 +24,9 @@ pub(crate) struct PyStepUpPolicy {
 #[pymethods]
 impl PyStepUpPolicy {
     #[new]
-    #[pyo3(signature = (*, level = None, admin_roles = None, max_age = None, accepted_amr = None, accepted_acr = None, setup_methods = None))]
+    // Keyword-only arguments, one per policy field: Python's natural form for an options type.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (*, level = None, admin_roles = None, max_age = None, accepted_amr = None, accepted_acr = None, setup_methods = None, unknown_operation_max_age = None, max_future_skew_secs = None))]
     fn new(
         level: Option<&str>,
         admin_roles: Option<Vec<String>>,
@@ -32,6 +34,8 @@ impl PyStepUpPolicy {
         accepted_amr: Option<Vec<String>>,
         accepted_acr: Option<Vec<String>>,
         setup_methods: Option<Vec<String>>,
+        unknown_operation_max_age: Option<u64>,
+        max_future_skew_secs: Option<u64>,
     ) -> PyResult<Self> {
         guard(|| {
             let d = StepUpPolicy::default();
@@ -46,6 +50,9 @@ impl PyStepUpPolicy {
                     accepted_amr: accepted_amr.unwrap_or(d.accepted_amr),
                     accepted_acr: accepted_acr.unwrap_or(d.accepted_acr),
                     setup_methods: setup_methods.unwrap_or(d.setup_methods),
+                    unknown_operation_max_age: unknown_operation_max_age
+                        .unwrap_or(d.unknown_operation_max_age),
+                    max_future_skew_secs: max_future_skew_secs.unwrap_or(d.max_future_skew_secs),
                 },
             })
         })
@@ -66,6 +73,18 @@ impl PyStepUpPolicy {
     #[getter]
     fn max_age(&self) -> BTreeMap<String, u64> {
         self.inner.max_age.clone()
+    }
+
+    /// Maximum age for an operation neither built in nor in `max_age` (default 0: fail closed).
+    #[getter]
+    fn unknown_operation_max_age(&self) -> u64 {
+        self.inner.unknown_operation_max_age
+    }
+
+    /// Seconds `mfa_verified_at` may lie ahead of now before it is not believed (default 300).
+    #[getter]
+    fn max_future_skew_secs(&self) -> u64 {
+        self.inner.max_future_skew_secs
     }
 
     #[getter]

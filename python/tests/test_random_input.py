@@ -38,7 +38,7 @@ def calls(rng: random.Random) -> list[Callable[[], object]]:
     text, number = random_text(rng), random_int(rng)
     totp = mfakit.Totp(RFC_SECRET)
     prefixes = ["", "otpauth://totp/a?secret=", "otpauth://hotp/i:a?counter=1&secret=", "mfakit:recovery:v1:",
-                "mfakit:challenge:v1:", "mfakit:rate:v1:", "mfakit:attempts:v1:", "mfakit:sealed:v1:k1:"]
+                "mfakit:challenge:v1:", "mfakit:challenge:v2:", "mfakit:rate:v1:", "mfakit:attempts:v1:", "mfakit:sealed:v1:k1:"]
     prefixed = rng.choice(prefixes) + text
     key = mfakit.SealingKey(bytes(32))
     ring = mfakit.Keyring("k1", key)

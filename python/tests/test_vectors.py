@@ -15,7 +15,7 @@ COVERED = {
     "hotp.json", "totp.json", "verify.json", "config_errors.json", "base32.json", "uri.json",
     # Second factors, in test_vectors_factors.py.
     "recovery.json", "challenge.json", "limiter.json", "masking.json", "bruteforce.json", "sealed.json",
-    "fuzz_regressions.json",
+    "fuzz_regressions.json", "stepup.json",
 }
 
 

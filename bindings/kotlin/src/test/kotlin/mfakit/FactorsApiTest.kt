@@ -72,7 +72,6 @@ class FactorsApiTest {
         assertArrayEquals(byteArrayOf(1, 2, 3), ring.open(ring.seal(byteArrayOf(1, 2, 3), ByteArray(0)), ByteArray(0)))
         assertEquals("invalid_parameter", codeOf { SealingKey.fromBytes(ByteArray(31)) })
         assertEquals("invalid_parameter", codeOf { Keyring("bad:id", k1) })
-        assertEquals("invalid_parameter", codeOf { ring.sealWithNonceForTests(ByteArray(1), ByteArray(0), ByteArray(11)) })
         assertEquals("invalid_stored_value", codeOf { ring.open("mfakit:sealed:v1:" + "A".repeat(100_000), ByteArray(0)) })
         assertEquals("invalid_stored_value", codeOf { sealedKeyId("nope") })
     }

@@ -35,7 +35,7 @@ class VectorTest {
         val read = setOf(
             "hotp.json", "totp.json", "verify.json", "config_errors.json", "base32.json", "uri.json",
             "recovery.json", "sealed.json", "masking.json", "challenge.json", "limiter.json", "bruteforce.json",
-            "fuzz_regressions.json",
+            "fuzz_regressions.json", "stepup.json",
         )
         val present = Vectors.dir.listFiles { f -> f.name.endsWith(".json") }!!.map { it.name }.toSet()
         assertEquals(emptySet<String>(), read - present, "vector files this suite expects are missing")
