@@ -50,7 +50,9 @@ FUZZ_TARGETS ?=
 FUZZ_SANITIZER ?= address
 fuzz:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
-	set -o pipefail; cd fuzz && targets="$(FUZZ_TARGETS)"; targets="$${targets:-$$(cargo +nightly fuzz list)}"; \
+	@# Its own target directory: the fuzz builds use other flags, and sharing the workspace's
+	@# would wait on its lock while another build runs.
+	set -o pipefail; cd fuzz && export CARGO_TARGET_DIR=$$PWD/target && targets="$(FUZZ_TARGETS)"; targets="$${targets:-$$(cargo +nightly fuzz list)}"; \
 	for t in $$targets; do \
 	  mkdir -p corpus/$$t; \
 	  dict=; if [ -f dict/$$t.dict ]; then dict=-dict=dict/$$t.dict; fi; \
