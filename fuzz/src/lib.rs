@@ -16,8 +16,11 @@ use mfakit_core::{
     SealingKey, Secret, Totp, TotpParams, Window,
 };
 
+/// A target's body: runs one input, returns whether it parsed.
+pub type Target = fn(&[u8]) -> bool;
+
 /// Every target: its name (as in `Cargo.toml`) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]) -> bool)] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("base32", base32),
     ("challenge_state", challenge_state),
     ("code_input", code_input),
