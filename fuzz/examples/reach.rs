@@ -77,6 +77,15 @@ fn main() -> ExitCode {
             seeds.len(),
             corpus.len()
         );
+        if name == "recovery_check" {
+            let hashed = seen
+                .iter()
+                .filter(|d| mfakit_fuzz::recovery_check_evaluates(d))
+                .count();
+            println!(
+                "[{name}] of which {hashed} evaluate argon2id (a cheap set and a possible code)"
+            );
+        }
     }
     if failed {
         ExitCode::FAILURE

@@ -161,17 +161,10 @@ pub fn recovery_stored(data: &[u8]) -> bool {
 /// accepted at most once, an accepted check removes exactly its slot, a refused one changes
 /// nothing, and input that is not a possible code is refused. Costlier sets are only parsed.
 pub fn recovery_check(data: &[u8]) -> bool {
-    let Some(text) = text(data) else { return false };
-    let (stored, input) = text.split_once('\n').unwrap_or((text, "k7m2-px9q-4rtv"));
-    let Ok(set) = RecoveryCodeSet::from_stored(stored) else {
+    let Some((set, input)) = recovery_input(data) else {
         return false;
     };
-    let RecoveryParams {
-        m_cost_kib,
-        t_cost,
-        p_cost,
-    } = set.params();
-    if m_cost_kib > 64 || t_cost > 1 || p_cost > 2 {
+    if !cheap(&set) {
         return true;
     }
     let check = set.check(input).expect("small argon2 parameters evaluate");
@@ -209,6 +202,30 @@ pub fn recovery_check(data: &[u8]) -> bool {
         assert_eq!(check.remaining, set.remaining());
     }
     true
+}
+
+fn recovery_input(data: &[u8]) -> Option<(RecoveryCodeSet, &str)> {
+    let text = text(data)?;
+    let (stored, input) = text.split_once('\n').unwrap_or((text, "k7m2-px9q-4rtv"));
+    Some((RecoveryCodeSet::from_stored(stored).ok()?, input))
+}
+
+/// Whether a set's argon2id cost is small enough to evaluate on every fuzz input.
+fn cheap(set: &RecoveryCodeSet) -> bool {
+    let RecoveryParams {
+        m_cost_kib,
+        t_cost,
+        p_cost,
+    } = set.params();
+    m_cost_kib <= 64 && t_cost <= 1 && p_cost <= 2
+}
+
+/// Whether `recovery_check` evaluates argon2id for this input (a cheap set and a possible
+/// code), for the reach report: parsing alone says little about that target.
+pub fn recovery_check_evaluates(data: &[u8]) -> bool {
+    recovery_input(data).is_some_and(|(set, input)| {
+        cheap(&set) && mfakit_core::normalize_recovery_code(input).is_some()
+    })
 }
 
 /// Opening attacker-supplied sealed values (first line; the second line is the associated
