@@ -85,12 +85,29 @@ bench-argon2:
 	$(CARGO) bench -p mfakit-core --bench argon2_engines
 
 # Coverage-guided fuzzing of every parser (cargo fuzz + libFuzzer, nightly toolchain).
-# FUZZ_SECONDS bounds each target; libFuzzer's "Done N runs" line gives the executions.
+# Each target starts from its committed seeds (fuzz/seeds/<t>, made from the shared vectors by
+# fuzz/seeds.py) and dictionary (fuzz/dict/<t>.dict); new inputs go to fuzz/corpus/<t>, which
+# git ignores. FUZZ_SECONDS bounds each target, FUZZ_RUNS (optional) its executions,
+# FUZZ_TARGETS picks targets (default: all), FUZZ_SANITIZER is cargo fuzz's -s (address by
+# default; core forbids unsafe code, so `none` runs 2-3x more inputs in the same time).
+# libFuzzer's "Done N runs" line gives the executions; then `reach` replays seeds and corpus
+# through the same target bodies and prints the share of inputs that parse, i.e. that get to
+# the target's asserts.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
+FUZZ_TARGETS ?=
+FUZZ_SANITIZER ?= address
 fuzz:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
-	set -o pipefail; cd fuzz && for t in $$(cargo +nightly fuzz list); do \
+	@# Its own target directory: the fuzz builds use other flags, and sharing the workspace's
+	@# would wait on its lock while another build runs.
+	set -o pipefail; cd fuzz && export CARGO_TARGET_DIR=$$PWD/target && targets="$(FUZZ_TARGETS)"; targets="$${targets:-$$(cargo +nightly fuzz list)}"; \
+	for t in $$targets; do \
 	  mkdir -p corpus/$$t; \
-	  cargo +nightly fuzz run $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 \
-	    | grep -E "^(Done|==|SUMMARY|stat::number_of_executed_units)" | sed "s/^/[$$t] /" || exit 1; \
-	done
+	  dict=; if [ -f dict/$$t.dict ]; then dict=-dict=dict/$$t.dict; fi; \
+	  cargo +nightly fuzz run -s $(FUZZ_SANITIZER) $$t corpus/$$t seeds/$$t -- $$dict \
+	    -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -print_final_stats=1 2>&1 \
+	    | grep -E "^(Done|==|SUMMARY|stat::number_of_executed_units)|panicked|Test unit written" \
+	    | sed "s/^/[$$t] /" || exit 1; \
+	done; \
+	cargo +nightly run --quiet --release --example reach --target-dir target/reach -- . $$targets

@@ -61,8 +61,9 @@ impl OtpAuthUri {
     /// A TOTP URI for `totp`, labelled `issuer:account`.
     ///
     /// [`MfaError::InvalidParameter`] for what an otpauth URI cannot describe: a non-zero T0
-    /// (`t0`; apps assume T0 = 0), an empty or whitespace-only `account`, and an `issuer` that
-    /// is empty or whitespace only (pass `None` for no issuer) or contains `:`.
+    /// (`t0`; apps assume T0 = 0), an empty or whitespace-only `account`, an `issuer` that
+    /// is empty or whitespace only (pass `None` for no issuer) or contains `:`, and an
+    /// `account` or `issuer` so long that the URI would exceed [`MAX_URI_LEN`].
     pub fn for_totp(totp: &Totp, issuer: Option<&str>, account: &str) -> Result<OtpAuthUri> {
         let p = totp.params();
         if p.t0 != 0 {
@@ -72,20 +73,22 @@ impl OtpAuthUri {
             ));
         }
         check_label(issuer, account)?;
-        Ok(OtpAuthUri {
+        OtpAuthUri {
             kind: OtpKind::Totp { period: p.period },
             secret: totp.secret().clone(),
             issuer: issuer.map(str::to_owned),
             account: account.to_owned(),
             algorithm: p.algorithm,
             digits: p.digits,
-        })
+        }
+        .buildable()
     }
 
     /// An HOTP URI for `hotp` starting at `counter`, labelled `issuer:account`.
     ///
-    /// [`MfaError::InvalidParameter`] for an empty or whitespace-only `account`, and for an
-    /// `issuer` that is empty or whitespace only (pass `None` for no issuer) or contains `:`.
+    /// [`MfaError::InvalidParameter`] for an empty or whitespace-only `account`, for an
+    /// `issuer` that is empty or whitespace only (pass `None` for no issuer) or contains `:`,
+    /// and for an `account` or `issuer` so long that the URI would exceed [`MAX_URI_LEN`].
     pub fn for_hotp(
         hotp: &Hotp,
         counter: u64,
@@ -93,14 +96,22 @@ impl OtpAuthUri {
         account: &str,
     ) -> Result<OtpAuthUri> {
         check_label(issuer, account)?;
-        Ok(OtpAuthUri {
+        OtpAuthUri {
             kind: OtpKind::Hotp { counter },
             secret: hotp.secret().clone(),
             issuer: issuer.map(str::to_owned),
             account: account.to_owned(),
             algorithm: hotp.algorithm(),
             digits: hotp.digits(),
-        })
+        }
+        .buildable()
+    }
+
+    /// `self`, if [`OtpAuthUri::to_uri`] can build it; the constructors refuse up front what
+    /// building would refuse later. The trial text holds the secret, so it is wiped.
+    fn buildable(self) -> Result<OtpAuthUri> {
+        drop(zeroize::Zeroizing::new(self.to_uri()?));
+        Ok(self)
     }
 
     /// The TOTP this URI describes (an error for an HOTP URI).
@@ -137,7 +148,11 @@ impl OtpAuthUri {
     /// [`MfaError::InvalidParameter`] when the label cannot be written: an empty or
     /// whitespace-only `account` (also for a parsed URI that had one: set an account first),
     /// an empty or whitespace-only `issuer`, an issuer with `:`, or an account with `:` and no
-    /// issuer.
+    /// issuer; and when the URI would be longer than [`MAX_URI_LEN`], which
+    /// [`OtpAuthUri::parse`] refuses. Percent-encoding can triple each byte of the label and
+    /// the issuer is written twice, so a URI that parsed may be too long to build again. The
+    /// error then names `issuer` if the issuer takes more of the URI than the account, else
+    /// `account`.
     pub fn to_uri(&self) -> Result<String> {
         check_label(self.issuer.as_deref(), &self.account)?;
         let enc = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
@@ -168,6 +183,20 @@ impl OtpAuthUri {
             OtpKind::Totp { period } if period != 30 => out.push_str(&format!("&period={period}")),
             OtpKind::Totp { .. } => {}
             OtpKind::Hotp { counter } => out.push_str(&format!("&counter={counter}")),
+        }
+        if out.len() > MAX_URI_LEN {
+            // The text holds the secret.
+            drop(zeroize::Zeroizing::new(out));
+            let issuer_len = self.issuer.as_deref().map_or(0, |i| 2 * enc(i).len());
+            let name = if issuer_len > enc(&self.account).len() {
+                "issuer"
+            } else {
+                "account"
+            };
+            return Err(MfaError::param(
+                name,
+                format!("too long: the URI would exceed {MAX_URI_LEN} bytes once percent-encoded"),
+            ));
         }
         Ok(out)
     }

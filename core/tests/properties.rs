@@ -115,6 +115,38 @@ proptest! {
         prop_assert_eq!(parsed.to_uri().unwrap(), text);
     }
 
+    /// Issue 19: whatever builds parses (no built URI exceeds `MAX_URI_LEN`), and a label
+    /// too long once percent-encoded is refused with a typed error naming the label part.
+    #[test]
+    fn long_labels_build_only_what_parses(
+        key in proptest::collection::vec(any::<u8>(), 1..1024),
+        issuer in proptest::option::of("[a-z][^:]{0,1400}"),
+        account in "[a-z].{0,2000}",
+        totp in any::<bool>(),
+    ) {
+        let uri = OtpAuthUri {
+            kind: if totp { OtpKind::Totp { period: 30 } } else { OtpKind::Hotp { counter: 0 } },
+            secret: Secret::from_bytes(&key).unwrap(),
+            issuer: issuer.map(|i| i.trim().to_owned()),
+            account: account.trim().to_owned(),
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+        };
+        match uri.to_uri() {
+            Ok(text) => {
+                prop_assert!(text.len() <= mfakit_core::MAX_URI_LEN);
+                let parsed = OtpAuthUri::parse(&text).unwrap();
+                prop_assert_eq!(&parsed, &uri);
+                prop_assert_eq!(parsed.to_uri().unwrap(), text);
+            }
+            Err(err) => prop_assert!(
+                matches!(err, MfaError::InvalidParameter { name: "account" | "issuer", .. }),
+                "{:?}",
+                err
+            ),
+        }
+    }
+
     #[test]
     fn blank_labels_are_never_built(
         key in proptest::collection::vec(any::<u8>(), 10..64),

@@ -190,6 +190,15 @@ pcase("issuer with empty account accepted, not rebuilt", f"otpauth://hotp/ACME:?
       rebuild_error=("invalid_parameter", "account"), **fields("hotp", "ACME", "", counter=3))
 pcase("blank account accepted as empty, not rebuilt", f"otpauth://totp/ACME:%20%20?secret={S}",
       rebuild_error=("invalid_parameter", "account"), **fields(issuer="ACME", account=""))
+# A URI parse accepts can be too long to build again (issue 19): percent-encoding triples each
+# byte of a non-ASCII or reserved character, and the issuer is written twice. Building refuses
+# what parse would refuse (longer than 4096 bytes), naming the part that takes more room.
+pcase("issuer too long once re-encoded, not rebuilt", "otpauth://totp/" + "\u20ac" * 228 + ":a?secret=JBSWY3DPEHPK3PXP",
+      rebuild_error=("invalid_parameter", "issuer"), **fields(issuer="\u20ac" * 228, account="a", secret="JBSWY3DPEHPK3PXP"))
+pcase("account too long once re-encoded, not rebuilt", "otpauth://totp/" + "!" * 1400 + "?secret=JBSWY3DPEHPK3PXP",
+      rebuild_error=("invalid_parameter", "account"), **fields(account="!" * 1400, secret="JBSWY3DPEHPK3PXP"))
+pcase("longest URI", "otpauth://totp/" + "a" * 4041 + f"?secret={S}", **fields(account="a" * 4041))
+pcase("one byte too long", "otpauth://totp/" + "a" * 4042 + f"?secret={S}", error="invalid_uri")
 pcase("wrong scheme", f"https://totp/bob?secret={S}", error="invalid_uri")
 pcase("unknown type", f"otpauth://motp/bob?secret={S}", error="invalid_uri")
 pcase("missing secret", "otpauth://totp/bob?issuer=ACME", error="invalid_uri")
@@ -216,6 +225,8 @@ build = [
      "uri": f"otpauth://hotp/ACME:bob?secret={S}&issuer=ACME&counter=7"},
     {"note": "reserved characters encoded", "fields": fields(issuer="A&B", account="x y/z?#"),
      "uri": f"otpauth://totp/A%26B:x%20y%2Fz%3F%23?secret={S}&issuer=A%26B"},
+    {"note": "longest URI built (4096 bytes)", "fields": fields(account="a" * 4041),
+     "uri": "otpauth://totp/" + "a" * 4041 + f"?secret={S}"},
 ]
 def ecase(note, field, **kw):
     return {"note": note, "fields": fields(**kw), "error": "invalid_parameter", "field": field}
@@ -228,12 +239,19 @@ build_errors = [
     ecase("Unicode whitespace-only account", "account", account="\u00a0\u3000"),
     ecase("empty issuer (pass null for none)", "issuer", issuer="", account="bob"),
     ecase("whitespace-only issuer", "issuer", issuer="  ", account="bob"),
+    ecase("URI one byte too long", "account", account="a" * 4042),
+    ecase("percent-encoded account too long", "account", account="@" * 1400),
+    ecase("percent-encoded issuer (written twice) too long", "issuer", issuer="\u00dc" * 400, account="bob"),
+    ecase("long account and long issuer: the issuer takes more", "issuer", issuer="\u00dc" * 300, account="b" * 1500),
+    ecase("long account and long issuer: the account takes more", "account", issuer="I" * 300, account="\u00fc" * 600),
 ]
 dump("uri.json", "otpauth:// Key URI format. `parse`: a URI and the fields it must yield, or the error code. "
      "`build`: fields and the exact URI text mfakit produces (defaults omitted, %20 for spaces); every built URI "
      "must parse back to the same fields, and every parsed URI must build and parse back to the same text, except "
      "those with `rebuild_error`/`rebuild_field`: parsed, but building them again fails with that code for that "
-     "parameter (an empty account). `build_errors`: fields that cannot be expressed, with the error code and the "
-     "parameter (`field`) it names.",
+     "parameter (an empty account, or a label too long once percent-encoded). `build_errors`: fields that cannot be "
+     "expressed, with the error code and the parameter (`field`) it names; a URI longer than 4096 bytes, which "
+     "parse refuses, is never built: the error names `issuer` when the issuer (written twice) takes more of the "
+     "URI than the account, else `account`.",
      parse=parse, build=build, build_errors=build_errors)
 print("vectors written")
