@@ -32,6 +32,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("recovery_stored", recovery_stored),
     ("sealed", sealed),
     ("sealing_key", sealing_key),
+    ("service_record", service_record),
     ("uri", uri),
 ];
 
@@ -477,4 +478,76 @@ pub fn limiter_state(data: &[u8]) -> bool {
         parsed = true;
     }
     parsed
+}
+
+/// The keys of the service-record seeds (`examples/service_seeds.rs` writes them).
+pub fn service_context() -> &'static mfakit_core::MfaContext {
+    static CTX: OnceLock<mfakit_core::MfaContext> = OnceLock::new();
+    CTX.get_or_init(|| {
+        let ring = Keyring::new("k1", SealingKey::from_bytes(&[5u8; 32]).expect("32 bytes"))
+            .expect("valid key id");
+        let policy = mfakit_core::ServicePolicy {
+            recovery_params: RecoveryParams {
+                m_cost_kib: 8,
+                t_cost: 1,
+                p_cost: 1,
+            },
+            ..mfakit_core::ServicePolicy::default()
+        };
+        mfakit_core::MfaContext::new(
+            ring,
+            ChallengeKey::from_bytes(&[6u8; 32]).expect("valid key"),
+            "Fuzz",
+            policy,
+        )
+        .expect("valid context")
+    })
+}
+
+/// The service's stored per-user record read back from a store (8-byte time, the record,
+/// a newline, a method byte and a typed code): parsing never panics and round trips; a step-up
+/// with any method and code never panics, moves the version by exactly one when it changes
+/// the record, and leaves a record that parses again; a lockout refuses without comparing.
+pub fn service_record(data: &[u8]) -> bool {
+    use mfakit_core::{Method, MfaRecord, Verdict};
+    let Some((now, text)) = time_and_text(data) else {
+        return false;
+    };
+    let (stored, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let Ok(record) = MfaRecord::from_stored("fuzz-user", stored) else {
+        return false;
+    };
+    let again = MfaRecord::from_stored("fuzz-user", &record.to_stored()).expect("round trip");
+    assert!(again == record, "stored record round trip");
+    let ctx = service_context();
+    let status = record.status(ctx, now);
+    let mut chars = rest.chars();
+    let method = match chars.next() {
+        Some('e') => Method::Email,
+        Some('s') => Method::Sms,
+        Some('r') => Method::RecoveryCode,
+        _ => Method::Totp,
+    };
+    let code: String = chars.collect();
+    if let Ok(t) = record.step_up(ctx, method, &code, now) {
+        if t.changed {
+            assert_eq!(
+                t.record.version(),
+                record.version() + 1,
+                "version moves by one"
+            );
+        }
+        let parsed = MfaRecord::from_stored("fuzz-user", &t.record.to_stored()).expect("parses");
+        assert!(parsed == t.record, "transition result round trip");
+        if status.locked_until.is_some() {
+            assert_eq!(
+                t.outcome.verdict,
+                Verdict::Locked,
+                "a locked user was compared"
+            );
+        }
+    }
+    let _ = record.disable(ctx, method, now);
+    let _ = record.start_login(ctx, now, &mut rand::rngs::OsRng);
+    true
 }
