@@ -245,7 +245,12 @@ impl TotpSetup {
     /// An SVG document of the URI's QR code, at least `minSize` pixels wide.
     #[uniffi::method(default(min_size = 256))]
     pub fn qr_svg(&self, min_size: i32) -> Result<String, MfaError> {
-        guard(|| Ok(mfa::qr::svg(&self.0.uri, unsigned32("min_size", min_size)?)?))
+        guard(|| {
+            Ok(mfa::qr::svg(
+                &self.0.uri,
+                unsigned32("min_size", min_size)?,
+            )?)
+        })
     }
 
     /// A grayscale PNG of the URI's QR code, `scale` pixels per module.
@@ -430,7 +435,12 @@ pub struct Mfa(MfaService);
 
 impl fmt::Debug for Mfa {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Mfa(store={}, issuer={:?})", self.0.backend().kind(), self.0.context().issuer())
+        write!(
+            f,
+            "Mfa(store={}, issuer={:?})",
+            self.0.backend().kind(),
+            self.0.context().issuer()
+        )
     }
 }
 
@@ -475,12 +485,8 @@ impl Mfa {
                 Some(json) => mfa::ServicePolicy::from_json(&json)?,
                 None => mfa::ServicePolicy::default(),
             };
-            let ctx = mfa::MfaContext::new(
-                keyring.snapshot(),
-                challenge_key.0.clone(),
-                &issuer,
-                policy,
-            )?;
+            let ctx =
+                mfa::MfaContext::new(keyring.snapshot(), challenge_key.0.clone(), &issuer, policy)?;
             Ok(Arc::new(Mfa(MfaService::open(
                 &store,
                 ctx,
@@ -519,7 +525,11 @@ impl Mfa {
     }
 
     /// Starts adding an email address: returns the confirmation code to deliver.
-    pub fn setup_email(&self, user_id: String, address: String) -> Result<Arc<CodeToSend>, MfaError> {
+    pub fn setup_email(
+        &self,
+        user_id: String,
+        address: String,
+    ) -> Result<Arc<CodeToSend>, MfaError> {
         guard(|| {
             Ok(Arc::new(CodeToSend(self.0.setup_contact(
                 &user_id,
@@ -548,7 +558,10 @@ impl Mfa {
         code: String,
     ) -> Result<Verification, MfaError> {
         guard(|| {
-            Verification::from_core(self.0.confirm_contact(&user_id, core_method(method), &code)?)
+            Verification::from_core(
+                self.0
+                    .confirm_contact(&user_id, core_method(method), &code)?,
+            )
         })
     }
 
@@ -614,9 +627,7 @@ impl Mfa {
         method: Method,
         code: String,
     ) -> Result<Verification, MfaError> {
-        guard(|| {
-            Verification::from_core(self.0.step_up(&user_id, core_method(method), &code)?)
-        })
+        guard(|| Verification::from_core(self.0.step_up(&user_id, core_method(method), &code)?))
     }
 
     /// Methods, recovery codes left, lockout.
@@ -644,7 +655,10 @@ impl Mfa {
     }
 
     /// Replaces the recovery codes; the new ones are returned once.
-    pub fn regenerate_recovery_codes(&self, user_id: String) -> Result<Arc<RecoveryCodes>, MfaError> {
+    pub fn regenerate_recovery_codes(
+        &self,
+        user_id: String,
+    ) -> Result<Arc<RecoveryCodes>, MfaError> {
         guard(|| {
             Ok(Arc::new(RecoveryCodes(
                 self.0.regenerate_recovery_codes(&user_id)?,

@@ -90,7 +90,10 @@ pub fn run(args: &AdminArgs) -> Result<String, CliError> {
                     json!({"store": backend.kind(), "schema": STORE_SCHEMA})
                 )
             } else {
-                format!("migrated: {} store at schema {STORE_SCHEMA}\n", backend.kind())
+                format!(
+                    "migrated: {} store at schema {STORE_SCHEMA}\n",
+                    backend.kind()
+                )
             })
         }
         AdminCommand::Status { user } => {

@@ -163,8 +163,14 @@ fn operator_session(url: &str, dir: &Path) {
     let mut shown = String::new();
 
     let text = run(&["status", &user]);
-    assert!(text.contains(&format!("user:           {user}\n")), "{text}");
-    assert!(text.contains("methods:        totp, recovery_code\n"), "{text}");
+    assert!(
+        text.contains(&format!("user:           {user}\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("methods:        totp, recovery_code\n"),
+        "{text}"
+    );
     assert!(text.contains("recovery codes: 10 left\n"), "{text}");
     assert!(text.contains("failures:       3\n"), "{text}");
     assert!(text.contains("locked:         until 20"), "{text}");
@@ -172,7 +178,10 @@ fn operator_session(url: &str, dir: &Path) {
 
     let status = run_json(&["status", &user, "--json"]);
     assert_eq!(status["user_id"], user.as_str());
-    assert_eq!(status["methods"], serde_json::json!(["totp", "recovery_code"]));
+    assert_eq!(
+        status["methods"],
+        serde_json::json!(["totp", "recovery_code"])
+    );
     assert_eq!(status["failures"], 3);
     assert_eq!(status["recovery_codes_left"], 10);
     assert!(status["locked_until"].as_u64().unwrap() > unix_now() + 3000);
@@ -196,14 +205,22 @@ fn operator_session(url: &str, dir: &Path) {
         first.contains(" unlocked ") && first.ends_with("operator"),
         "{text}"
     );
-    assert!(text.lines().any(|l| l.contains("confirmed") && l.contains("totp")));
+    assert!(text
+        .lines()
+        .any(|l| l.contains("confirmed") && l.contains("totp")));
     shown.push_str(&text);
 
     let reset = run(&["reset", &user]);
-    assert_eq!(reset, format!("reset {user} (removed: totp, recovery_code)\n"));
+    assert_eq!(
+        reset,
+        format!("reset {user} (removed: totp, recovery_code)\n")
+    );
     let status = run_json(&["status", &user, "--json"]);
     assert_eq!(status["methods"], serde_json::json!([]));
-    assert!(svc.start_login(&user).is_err(), "nothing left to log in with");
+    assert!(
+        svc.start_login(&user).is_err(),
+        "nothing left to log in with"
+    );
     let events = run_json(&["audit", &user, "--json"]);
     assert_eq!(events[0]["kind"], "reset");
     let again = run_json(&["reset", &user, "--json"]);
@@ -252,7 +269,10 @@ fn store_from_env_then_default_and_migrate() {
     );
     assert!(dir.join("mfakit.db").exists());
     let migrated = json(&dir, &["admin", "migrate", "--json"]);
-    assert_eq!(migrated, serde_json::json!({"store": "sqlite", "schema": 1}));
+    assert_eq!(
+        migrated,
+        serde_json::json!({"store": "sqlite", "schema": 1})
+    );
     let status = json(&dir, &["admin", "status", "alice", "--json"]);
     assert_eq!(status["methods"], serde_json::json!([]));
     assert_eq!(status["locked_until"], Value::Null);
@@ -288,7 +308,14 @@ fn store_from_env_then_default_and_migrate() {
     assert!(status["locked_until"].is_u64(), "{status}");
     let run = mfakit_in(
         &dir,
-        &["admin", "--store", "sqlite://mfakit.db", "status", &user, "--json"],
+        &[
+            "admin",
+            "--store",
+            "sqlite://mfakit.db",
+            "status",
+            &user,
+            "--json",
+        ],
         &[("MFAKIT_STORE", &other_url)],
     );
     let status: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -307,8 +334,14 @@ fn errors_are_one_line_with_a_code() {
     };
     fails(&admin(&["status", ""]), "invalid_parameter");
     fails(&admin(&["unlock", "a\u{1}b"]), "invalid_parameter");
-    fails(&admin(&["audit", "alice", "--limit", "0"]), "invalid_parameter");
-    fails(&admin(&["audit", "alice", "--limit", "1001"]), "invalid_parameter");
+    fails(
+        &admin(&["audit", "alice", "--limit", "0"]),
+        "invalid_parameter",
+    );
+    fails(
+        &admin(&["audit", "alice", "--limit", "1001"]),
+        "invalid_parameter",
+    );
     fails(
         &mfakit_in(&dir, &["admin", "--store", "mysql://x", "status", "a"], &[]),
         "invalid_parameter",
@@ -319,29 +352,56 @@ fn errors_are_one_line_with_a_code() {
     );
     std::fs::write(dir.join("bad.json"), r#"{"totp_window": 99}"#).unwrap();
     fails(
-        &admin(&["--policy-file", dir.join("bad.json").to_str().unwrap(), "status", "a"]),
+        &admin(&[
+            "--policy-file",
+            dir.join("bad.json").to_str().unwrap(),
+            "status",
+            "a",
+        ]),
         "invalid_parameter",
     );
     fails(
-        &admin(&["--policy-file", dir.join("missing.json").to_str().unwrap(), "status", "a"]),
+        &admin(&[
+            "--policy-file",
+            dir.join("missing.json").to_str().unwrap(),
+            "status",
+            "a",
+        ]),
         "io",
     );
     let down = mfakit_in(
         &dir,
-        &["admin", "--store", "postgres://nobody:hunter2@127.0.0.1:1/none", "status", "a"],
+        &[
+            "admin",
+            "--store",
+            "postgres://nobody:hunter2@127.0.0.1:1/none",
+            "status",
+            "a",
+        ],
         &[],
     );
     fails(&down, "storage_unavailable");
     assert!(!down.stderr.contains("hunter2"), "{}", down.stderr);
     fails(
-        &mfakit_in(&dir, &["admin", "--store", "redis://127.0.0.1:1/0", "reset", "a"], &[]),
+        &mfakit_in(
+            &dir,
+            &["admin", "--store", "redis://127.0.0.1:1/0", "reset", "a"],
+            &[],
+        ),
         "storage_unavailable",
     );
     // A usage error is clap's (exit 2, usage on stderr).
     let run = mfakit_in(&dir, &["admin", "status"], &[]);
     assert_eq!(run.status, 2);
     let help = ok(&dir, &["admin", "--help"]);
-    for word in ["status", "audit", "unlock", "reset", "migrate", "MFAKIT_STORE"] {
+    for word in [
+        "status",
+        "audit",
+        "unlock",
+        "reset",
+        "migrate",
+        "MFAKIT_STORE",
+    ] {
         assert!(help.contains(word), "{word} missing from\n{help}");
     }
 }

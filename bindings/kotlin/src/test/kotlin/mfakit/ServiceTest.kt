@@ -5,6 +5,10 @@ import java.util.concurrent.CyclicBarrier
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicLong
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -287,6 +291,21 @@ class ServiceTest {
         v = race(16) { i -> services[i % 2].verify(emailLogin, Method.EMAIL, email) }
         assertEquals(1, v.count { it == Verdict.ACCEPTED }, "$store email: $v")
         services.forEach { it.close() }
+    }
+
+    @Test
+    fun `coroutines on Dispatchers IO - sixteen verifications of one code, one accepted`() = runBlocking {
+        val mfa = open(url("sqlite"), lockoutAfter = 0)
+        val t = unixNow()
+        val (user, uri, _) = enrolled(mfa, t, "coroutines")
+        val login = mfa.startLogin(user).id
+        val code = codeAt(uri, t + 30)
+        val verdicts = (0 until 16)
+            .map { async(Dispatchers.IO) { mfa.verify(login, Method.TOTP, code).verdict } }
+            .awaitAll()
+        assertEquals(1, verdicts.count { it == Verdict.ACCEPTED }, "$verdicts")
+        assertEquals(15, verdicts.count { it == Verdict.USED }, "$verdicts")
+        mfa.close()
     }
 
     @ParameterizedTest
