@@ -384,6 +384,35 @@ impl From<mfa::AuditKind> for AuditKind {
     }
 }
 
+impl From<AuditKind> for mfa::AuditKind {
+    fn from(k: AuditKind) -> Self {
+        use mfa::AuditKind as K;
+        match k {
+            AuditKind::Enrolled => K::Enrolled,
+            AuditKind::Confirmed => K::Confirmed,
+            AuditKind::ChallengeStarted => K::ChallengeStarted,
+            AuditKind::CodeSent => K::CodeSent,
+            AuditKind::Verified => K::Verified,
+            AuditKind::Failed => K::Failed,
+            AuditKind::Locked => K::Locked,
+            AuditKind::Unlocked => K::Unlocked,
+            AuditKind::Disabled => K::Disabled,
+            AuditKind::RecoveryCodesRegenerated => K::RecoveryCodesRegenerated,
+            AuditKind::RecoveryCodeUsed => K::RecoveryCodeUsed,
+            AuditKind::Reset => K::Reset,
+        }
+    }
+}
+
+#[uniffi::export]
+impl AuditKind {
+    /// The snake_case name (`verified`, `failed`, ...), as stored and as every binding and the
+    /// CLI show it.
+    pub fn code(&self) -> String {
+        mfa::AuditKind::from(*self).as_str().to_owned()
+    }
+}
+
 /// One audit event. Never a secret, a code, a contact or a hash.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AuditEvent {
@@ -393,9 +422,6 @@ pub struct AuditEvent {
     pub user_id: String,
     /// What happened.
     pub kind: AuditKind,
-    /// The snake_case name of `kind` (`verified`, `failed`, ...), as stored and as every
-    /// binding shows it.
-    pub kind_code: String,
     /// The method concerned, if any.
     pub method: Option<Method>,
     /// A short machine word: `accepted`, `wrong`, `login`, `step_up`, `pending`, ...
@@ -695,7 +721,6 @@ impl Mfa {
                         at: signed("at", e.at)?,
                         user_id: e.user_id,
                         kind: e.kind.into(),
-                        kind_code: e.kind.as_str().to_owned(),
                         method: e.method.map(Method::from),
                         outcome: e.outcome,
                     })

@@ -138,8 +138,8 @@ class ServiceTest {
         // The audit log tells the story, newest first.
         val events = mfa.audit(user)
         assertEquals(AuditKind.FAILED, events.first().kind)
-        assertEquals("failed", events.first().kindCode)
-        val kinds = events.map { it.kindCode }.toSet()
+        assertEquals("failed", events.first().kind.code())
+        val kinds = events.map { it.kind.code() }.toSet()
         for (k in listOf("enrolled", "confirmed", "recovery_codes_regenerated", "challenge_started", "verified", "recovery_code_used")) {
             assertTrue(k in kinds, "$k missing from $kinds")
         }
@@ -364,6 +364,19 @@ class ServiceTest {
         assertEquals(Method.RECOVERY_CODE, parseMethod("recovery_code"))
         assertEquals("recovery_code", Method.RECOVERY_CODE.code())
         assertEquals("invalid_parameter", codeOf { parseMethod("TOTP") })
+        // The enums' codes are the core's names, shared by every binding.
+        assertEquals(listOf("totp", "email", "sms", "recovery_code"), Method.entries.map { it.code() })
+        assertEquals(
+            listOf("accepted", "wrong", "expired", "used", "locked", "exhausted"),
+            Verdict.entries.map { it.code() },
+        )
+        assertEquals(
+            listOf(
+                "enrolled", "confirmed", "challenge_started", "code_sent", "verified", "failed", "locked",
+                "unlocked", "disabled", "recovery_codes_regenerated", "recovery_code_used", "reset",
+            ),
+            AuditKind.entries.map { it.code() },
+        )
         // A service built with other keys cannot open this one's challenges.
         val other = Mfa("sqlite::memory:", Keyring("k1", SealingKey.generate()), challengeKey, "Example Co")
         val (user, _, _) = enrolled(mfa, unixNow(), "foreign")
