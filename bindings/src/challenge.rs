@@ -59,7 +59,7 @@ fn int(v: u32) -> i32 {
 /// `exposeBytes()` gives the bytes to put there, `fromBytes(stored)` loads them again.
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
-pub struct ChallengeKey(mfa::ChallengeKey);
+pub struct ChallengeKey(pub(crate) mfa::ChallengeKey);
 
 impl fmt::Debug for ChallengeKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -63,6 +63,27 @@ pub enum MfaError {
     /// `qr_too_large`: the payload does not fit in a QR code.
     #[error("data too long for a QR code")]
     QrTooLarge,
+    /// `not_enrolled`: the user has no such method enrolled (or nothing waiting for
+    /// confirmation); offer enrolment or another method.
+    #[error("`{method}` is not enrolled for this user")]
+    NotEnrolled {
+        /// The method: `totp`, `email`, `sms`, `recovery_code`, or `any`.
+        method: String,
+    },
+    /// `step_up_required`: the operation (disabling a method) needs a fresh step-up first.
+    #[error("a fresh step-up verification is required")]
+    StepUpRequired,
+    /// `storage_unavailable`: the store could not be reached or failed; nothing was changed.
+    /// Retry later.
+    #[error("storage unavailable: {reason}")]
+    StorageUnavailable {
+        /// What failed, without secrets (no connection passwords).
+        reason: String,
+    },
+    /// `storage_conflict`: too many concurrent writers changed the same user's record; nothing
+    /// was changed. Retry.
+    #[error("storage conflict: the record changed concurrently too often; retry")]
+    StorageConflict,
     /// `internal`: a bug inside mfakit, such as a Rust panic caught at the language boundary.
     #[error("internal error: {reason}")]
     Internal {
@@ -86,6 +107,10 @@ impl MfaError {
             MfaError::UnsealFailed => "unseal_failed",
             MfaError::RateLimited { .. } => "rate_limited",
             MfaError::QrTooLarge => "qr_too_large",
+            MfaError::NotEnrolled { .. } => "not_enrolled",
+            MfaError::StepUpRequired => "step_up_required",
+            MfaError::StorageUnavailable { .. } => "storage_unavailable",
+            MfaError::StorageConflict => "storage_conflict",
             MfaError::Internal { .. } => "internal",
         }
         .to_owned()
@@ -116,6 +141,10 @@ impl From<mfa::MfaError> for MfaError {
                 retry_after_secs: retry_after.as_secs(),
             },
             mfa::MfaError::QrTooLarge => MfaError::QrTooLarge,
+            mfa::MfaError::NotEnrolled { method } => MfaError::NotEnrolled { method },
+            mfa::MfaError::StepUpRequired => MfaError::StepUpRequired,
+            mfa::MfaError::Storage { reason } => MfaError::StorageUnavailable { reason },
+            mfa::MfaError::Conflict => MfaError::StorageConflict,
             mfa::MfaError::Internal { reason } => MfaError::Internal { reason },
             // The core enum is #[non_exhaustive]; a variant added there without a binding
             // update still surfaces, with its code in the reason.
@@ -138,8 +167,9 @@ pub fn error_codes() -> Vec<String> {
 /// Runs `f`, turning a Rust panic into [`MfaError::Internal`] so that the caller gets the
 /// `internal` code rather than uniffi's untyped `InternalException`.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, MfaError>) -> Result<T, MfaError> {
-    // AssertUnwindSafe: the wrapped objects are immutable, so a panic cannot leave one of them
-    // half-updated for a later call to observe.
+    // AssertUnwindSafe: the wrapped objects are immutable, or (the keyring, the service's
+    // stripe locks) recover from poisoning by design, so a panic cannot leave one of them
+    // half-updated for a later call to observe; the service's state lives in the store.
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
         let what = payload
             .downcast_ref::<&str>()

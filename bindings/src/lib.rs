@@ -1,14 +1,16 @@
 //! # mfakit for Kotlin and Swift
 //!
 //! The uniffi face of `mfakit-core`: one adapter file per core module (`secret`, `otp`, `uri`,
-//! `qr`, `recovery`, `challenge`, `limiter`, `stepup`, `sealed`, `error`), each a thin wrapper
-//! that converts types, calls the core and maps errors.
+//! `qr`, `recovery`, `challenge`, `limiter`, `stepup`, `sealed`, `account`, `error`), each a
+//! thin wrapper that converts types, calls the core and maps errors. `account` also wraps
+//! `mfakit-store`'s service, which runs the core's account transitions against a store.
 //! Every fallible call raises one exception type, `MfaException` in Kotlin and `MfaError` in
 //! Swift, whose variants carry the same stable codes as the Python and Node bindings.
 //!
 //! Times, counters and steps are signed 64-bit integers (Kotlin `Long`, Swift `Int64`) so that
 //! Java callers need no unsigned types; negative values are an `invalid_parameter` error.
 
+mod account;
 mod challenge;
 mod error;
 mod limiter;
@@ -20,6 +22,10 @@ mod secret;
 mod stepup;
 mod uri;
 
+pub use account::{
+    parse_method, AuditEvent, AuditKind, Claims, CodeToSend, LoginStart, Method, Mfa, MfaStatus,
+    RecoveryCodes, StoreOptions, TotpSetup, Verdict, Verification,
+};
 pub use challenge::{
     ChallengeKey, ChallengePolicy, ChallengeVerdict, ChallengeVerification, IssuedChallenge,
     OtpChallenge,

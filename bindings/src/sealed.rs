@@ -74,6 +74,12 @@ impl Keyring {
     fn write(&self) -> RwLockWriteGuard<'_, mfa::Keyring> {
         self.0.write().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// A copy of the ring as it is now (the service keeps its own: later `add` or
+    /// `setCurrent` calls do not reach an `Mfa` built before them).
+    pub(crate) fn snapshot(&self) -> mfa::Keyring {
+        self.read().clone()
+    }
 }
 
 #[uniffi::export]

@@ -1,6 +1,8 @@
 //! `mfakit`: enrol, generate and verify one-time codes, inspect otpauth URIs, in the spirit
-//! of oathtool. All the logic is in `mfakit-core`; this file parses arguments and prints.
+//! of oathtool; and `mfakit admin`, the operator commands of the MFA service's store. All the
+//! logic is in `mfakit-core` and `mfakit-store`; this crate parses arguments and prints.
 
+mod admin;
 mod error;
 mod key;
 
@@ -54,6 +56,9 @@ enum Command {
     /// Print the fields of an otpauth URI (the secret is redacted unless --show-secret).
     #[command(after_help = AFTER_HELP)]
     Uri(UriArgs),
+    /// Operator commands on the MFA service's store: status, audit, unlock, reset, migrate.
+    #[command(after_help = admin::AFTER_HELP)]
+    Admin(admin::AdminArgs),
 }
 
 #[derive(Args, Debug)]
@@ -147,6 +152,7 @@ fn main() -> ExitCode {
         Command::Code(args) => code(&args),
         Command::Verify(args) => verify(&args),
         Command::Uri(args) => uri(&args),
+        Command::Admin(args) => admin::run(&args).map(Outcome::ok),
     };
     match result {
         Ok(outcome) => {

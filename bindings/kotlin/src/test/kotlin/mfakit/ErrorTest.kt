@@ -10,7 +10,8 @@ import org.junit.jupiter.api.assertThrows
 class ErrorTest {
     private val allCodes = listOf(
         "invalid_secret", "invalid_parameter", "incompatible_profile", "invalid_uri",
-        "invalid_stored_value", "unknown_key", "unseal_failed", "rate_limited", "qr_too_large", "internal",
+        "invalid_stored_value", "unknown_key", "unseal_failed", "rate_limited", "qr_too_large",
+        "not_enrolled", "step_up_required", "storage_unavailable", "storage_conflict", "internal",
     )
 
     @Test
@@ -30,6 +31,10 @@ class ErrorTest {
             MfaException.UnsealFailed(),
             MfaException.RateLimited(30uL),
             MfaException.QrTooLarge(),
+            MfaException.NotEnrolled("totp"),
+            MfaException.StepUpRequired(),
+            MfaException.StorageUnavailable("r"),
+            MfaException.StorageConflict(),
             MfaException.Internal("r"),
         )
         assertEquals(allCodes, variants.map { it.code() })
@@ -45,6 +50,10 @@ class ErrorTest {
                 is MfaException.UnsealFailed -> "unseal_failed"
                 is MfaException.RateLimited -> "rate_limited"
                 is MfaException.QrTooLarge -> "qr_too_large"
+                is MfaException.NotEnrolled -> "not_enrolled"
+                is MfaException.StepUpRequired -> "step_up_required"
+                is MfaException.StorageUnavailable -> "storage_unavailable"
+                is MfaException.StorageConflict -> "storage_conflict"
                 is MfaException.Internal -> "internal"
             }
             assertEquals(code, e.code())

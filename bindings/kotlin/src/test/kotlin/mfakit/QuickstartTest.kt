@@ -1,5 +1,9 @@
 package mfakit
 
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withContext
+import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 
 /**
@@ -12,6 +16,24 @@ class QuickstartTest {
 
     @Suppress("UNUSED_PARAMETER")
     private fun respond(status: Int, body: StepUpRefusal) = Unit
+
+    // What the MFA service snippet assumes of the application.
+    private val storeUrl = "sqlite://" + java.nio.file.Files.createTempDirectory("mfakit-quickstart").resolve("mfa.db")
+    private val sealingKeyB64 = SealingKey.generate().toBase64()
+    private val challengeKeyBytes = ChallengeKey.generate().exposeBytes()
+    private val userId = "quickstart-${System.nanoTime()}"
+    private var enrolledSecret: String? = null
+    private var codesRead = 0L
+    private val session = HashMap<String, Any>()
+    private val mailer = object { fun send(to: String, code: String) = Unit }
+    private fun showEnrolment(svg: String, secret: String) { enrolledSecret = secret }
+    private fun showOnce(codes: List<String>) = assertEquals(10, codes.size)
+    /** The user types the code their app shows: the enrolment's, then the next step's. */
+    private fun readCode(): String = Totp(Secret.fromBase32(enrolledSecret!!)).generateAt(unixNow() + 30 * codesRead++)
+    @Suppress("UNUSED_PARAMETER")
+    private fun respond(status: Int, retryAfter: Long): Unit = error("locked")
+    @Suppress("UNUSED_PARAMETER")
+    private fun respond(status: Int, code: String): Unit = error(code)
 
     @Test
     fun `README Kotlin quickstart`() {
@@ -74,5 +96,39 @@ class QuickstartTest {
         val decision = stepUp.decideNow(AuthContext(enrolledMethods = listOf("totp"), amr = listOf("otp"),
                                                     mfaVerifiedAt = lastMfa), OperationClass.Payment)
         if (decision is StepUpDecision.Refused) respond(decision.refusal.reason.httpStatus(), decision.refusal)
+    }
+
+    @Test
+    fun `README MFA service`() = runBlocking {
+        // Once per process. Keys come from your secret store; the policy is the same JSON document
+        // the Python and Node packages take (every field optional).
+        val mfa = Mfa(
+            store = storeUrl,                      // "sqlite:///var/lib/app/mfa.db", "postgres://...", "redis://..."
+            keyring = Keyring("2026-01", SealingKey.fromBase64(sealingKeyB64)),
+            challengeKey = ChallengeKey.fromBytes(challengeKeyBytes),
+            issuer = "Example Co",
+            policy = """{"attempts": {"lockout_after": 5}}""",
+        )
+
+        // Enrolment: show the QR code, confirm with a first code, show the recovery codes once.
+        val setup = withContext(Dispatchers.IO) { mfa.setupTotp(userId, "alice@example.com") }
+        showEnrolment(setup.qrSvg(), setup.secret())
+        val confirmed = withContext(Dispatchers.IO) { mfa.confirmTotp(userId, readCode()) }
+        if (confirmed.accepted) showOnce(confirmed.recoveryCodes!!.codes())
+
+        // Login, after the password: open a challenge (202 + id + methods), then verify.
+        val login = withContext(Dispatchers.IO) { mfa.startLogin(userId) }   // NotEnrolled: no 2FA
+        if (Method.EMAIL in login.methods) {
+            val sent = withContext(Dispatchers.IO) { mfa.sendCode(login.id, Method.EMAIL) }
+            mailer.send(sent.contact(), sent.code())                          // never into a response
+        }
+        val v = withContext(Dispatchers.IO) { mfa.verify(login.id, Method.TOTP, readCode()) }
+        when (v.verdict) {
+            Verdict.ACCEPTED -> session["amr"] = v.claims!!.amr              // acr, authTime too
+            Verdict.LOCKED -> respond(429, retryAfter = v.retryAfter)
+            else -> respond(401, v.verdict.code())                           // wrong, expired, used, exhausted
+        }
+        assertEquals(listOf("otp", "mfa"), session["amr"])
+        mfa.close()
     }
 }
