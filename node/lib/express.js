@@ -179,6 +179,14 @@ function mfaRouter(options) {
   const express = require('express')
   const router = express.Router()
   router.use(express.json({ limit: '16kb', strict: false }))
+  // A POST body must be JSON, `{}` included, as in the Python routers: an HTML form on another
+  // site cannot send application/json without a CORS preflight, so none can reach these routes.
+  router.use((req, res, next) => {
+    if (req.method === 'POST' && !req.is(['application/json', 'application/*+json'])) {
+      return answerError(badRequest('the body must be JSON (Content-Type: application/json)'), req, res)
+    }
+    next()
+  })
 
   async function signedIn(req) {
     const userId = await getUserId(req)

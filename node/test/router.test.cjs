@@ -56,7 +56,7 @@ async function call(method, path, { user, body, raw, headers = {} } = {}) {
   let payload
   if (raw !== undefined) {
     payload = raw
-    h['content-type'] = 'application/json'
+    h['content-type'] ??= 'application/json'
   } else if (body !== undefined) {
     payload = JSON.stringify(body)
     h['content-type'] = 'application/json'
@@ -228,6 +228,8 @@ test('bad requests: 400 {code, message}; nobody signed in: 401 unauthenticated',
     assert.ok(['bad_request', 'invalid_parameter'].includes(res.body.code), res.text)
     assert.equal(typeof res.body.message, 'string')
   }
+  const form = await call('POST', '/mfa/disable', { user, raw: 'method=totp', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+  assert.deepEqual([form.status, form.body.code], [400, 'bad_request'], form.text)
   const limit = await call('GET', '/mfa/audit?limit=lots', { user })
   assert.deepEqual([limit.status, limit.body.code], [400, 'bad_request'])
   assert.equal((await call('GET', '/mfa/audit?limit=0', { user })).status, 400)

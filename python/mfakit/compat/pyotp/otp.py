@@ -25,6 +25,15 @@ _WEAK_DIGESTS = (hashlib.md5, hashlib.shake_128)
 _WEAK_DIGEST = "selected digest function must generate digest size greater than or equals to 18 bytes"
 
 
+def _short_base32(text: str) -> bool:
+    """Whether ``text`` is well-formed base32 (as the core reads it) of under 112 bits."""
+    chars = [c for c in text.upper() if c not in " \t-="]
+    return all(c in _BASE32 for c in chars) and len(chars) * 5 // 8 < _MIN_SECRET_BYTES
+
+
+_BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
 def _check_digest(digest: Any) -> None:
     if digest in _WEAK_DIGESTS:
         raise ValueError(_WEAK_DIGEST)
@@ -99,7 +108,14 @@ class OTP:
         """The decoded secret; ValueError if not base32 or shorter than 112 bits."""
         text = _secret_text(self.secret)
         # The core's decoding refuses an empty secret; pyotp decodes it to b"" and calls it short.
-        decoded = mfakit.decode_secret(text) if text.rstrip("=") else b""
+        try:
+            decoded = mfakit.decode_secret(text) if text.rstrip("=") else b""
+        except mfakit.InvalidSecretError:
+            # The core refuses secrets under 80 bits outright; a well-formed one that short is
+            # pyotp's "too short", with pyotp's message.
+            if _short_base32(text):
+                raise mfakit.InvalidSecretError(_SHORT_SECRET) from None
+            raise
         if len(decoded) < _MIN_SECRET_BYTES:
             raise mfakit.InvalidSecretError(_SHORT_SECRET)
         return decoded
