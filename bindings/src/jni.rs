@@ -160,7 +160,9 @@ pub unsafe extern "system" fn Java_mfakit_MfakitJni_totpGenerateStep(
 ) -> jstring {
     shield(ptr::null_mut(), || {
         // SAFETY: the Kotlin caller passes a live, borrowed `Totp` handle.
-        let code = unsafe { borrow::<Totp>(handle) }?.generate_step(step).ok()?;
+        let code = unsafe { borrow::<Totp>(handle) }?
+            .generate_step(step)
+            .ok()?;
         // SAFETY: `env` is the calling thread's environment.
         unsafe { new_string(env, &code) }
     })
