@@ -1,4 +1,4 @@
-//! The hot calls of `Totp` and `Hotp`, and `unixNow()`, through JNI (Kotlin on the JVM and
+//! The hot calls of `Totp`, `Hotp` and `OtpChallenge`, and `unixNow()`, through JNI (Kotlin on the JVM and
 //! Android; Swift stays on uniffi).
 //!
 //! uniffi 0.32's Kotlin crosses through JNA: a JNA `Structure` for the call status per call,
@@ -23,9 +23,11 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::Arc;
 
 use jni_sys::{jboolean, jchar, jclass, jint, jlong, jlongArray, jsize, jstring, JNIEnv};
 
+use crate::challenge::{ChallengeKey, ChallengeVerdict, OtpChallenge};
 use crate::otp::{Hotp, OtpMatch, Totp, Window};
 
 /// Answer of the verify functions: take the uniffi path.
@@ -312,4 +314,68 @@ pub unsafe extern "system" fn Java_mfakit_MfakitJni_unixNow(
     _class: jclass,
 ) -> jlong {
     shield(-1, || Some(crate::otp::unix_now()))
+}
+
+/// An `Arc` of the object behind a borrowed uniffi handle (for adapter methods taking `Arc`).
+///
+/// # Safety
+///
+/// As for [`borrow`]: `handle` is 0 or a live uniffi handle of a `T` that the caller keeps
+/// alive until this call returns.
+unsafe fn borrow_arc<T>(handle: jlong) -> Option<Arc<T>> {
+    let ptr = handle as u64 as usize as *const T;
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` came from `Arc::into_raw` (uniffi_core::Handle::from_arc) and its count is
+    // held by the caller; the new count is given back when the returned `Arc` drops.
+    unsafe {
+        Arc::increment_strong_count(ptr);
+        Some(Arc::from_raw(ptr))
+    }
+}
+
+/// `OtpChallenge.verify(key, input, now)`: `MATCH` with `[verdict, attemptsLeft, handle]` in
+/// `out` (verdict 0 accepted, 1 wrong, 2 expired, 3 exhausted, 4 used; `handle` the updated
+/// challenge's new uniffi handle, owned by the caller), or `FALLBACK`.
+///
+/// # Safety
+///
+/// Called by the JVM for `mfakit.MfakitJni.challengeVerify` with borrowed `OtpChallenge` and
+/// `ChallengeKey` handles and a `long[3]`.
+#[no_mangle]
+pub unsafe extern "system" fn Java_mfakit_MfakitJni_challengeVerify(
+    env: *mut JNIEnv,
+    _class: jclass,
+    handle: jlong,
+    key: jlong,
+    input: jstring,
+    now: jlong,
+    out: jlongArray,
+) -> jint {
+    shield(FALLBACK, || {
+        // SAFETY: the Kotlin caller passes a live, borrowed `OtpChallenge` handle.
+        let challenge = unsafe { borrow::<OtpChallenge>(handle) }?;
+        // SAFETY: the Kotlin caller passes a live, borrowed `ChallengeKey` handle.
+        let key = unsafe { borrow_arc::<ChallengeKey>(key) }?;
+        // SAFETY: `env` is the calling thread's environment, `input` a local reference.
+        let input = unsafe { ascii(env, input) }?;
+        let v = challenge.verify(key, input, now).ok()?;
+        let (kind, attempts_left) = match v.verdict {
+            ChallengeVerdict::Accepted => (0, 0),
+            ChallengeVerdict::Wrong { attempts_left } => (1, attempts_left),
+            ChallengeVerdict::Expired => (2, 0),
+            ChallengeVerdict::Exhausted => (3, 0),
+            ChallengeVerdict::Used => (4, 0),
+        };
+        // SAFETY: `env` is valid per the contract; the JVM fills every slot of its function table.
+        let set_region = unsafe { &**env }.SetLongArrayRegion?;
+        // The new challenge becomes a uniffi handle, as uniffi's own lowering does
+        // (Handle::from_arc); the Kotlin caller wraps it in an `OtpChallenge` that frees it.
+        let new_handle = Arc::into_raw(v.challenge) as usize as u64 as jlong;
+        let values = [kind, jlong::from(attempts_left), new_handle];
+        // SAFETY: `out` is a `long[3]` (the Kotlin caller allocates it); `values` holds 3 longs.
+        unsafe { set_region(env, out, 0, 3, values.as_ptr()) };
+        Some(MATCH)
+    })
 }

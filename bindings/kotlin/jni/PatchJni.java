@@ -69,6 +69,22 @@ public class PatchJni {
             "MfakitJni.totpVerifyNow(it, `code`, `window`.behind, `window`.ahead, `afterStep` != null, `afterStep` ?: 0L, out)")),
         new Patch("Hotp", "generate", generate("MfakitJni.hotpGenerate(it, `counter`)")),
         new Patch("Hotp", "verify", verify("MfakitJni.hotpVerify(it, `code`, `counter`, `lookAhead`, out)")),
+        new Patch("OtpChallenge", "verify", String.join("\n",
+            "        if (MfakitJni.available) { // mfakit: JNI first",
+            "            val out = LongArray(3)",
+            "            val r = mfakitBorrowHandle { h -> `key`.mfakitBorrowHandleInt { k -> MfakitJni.challengeVerify(h, k, `input`, `now`, out) } }",
+            "            if (r == MfakitJni.MATCH) {",
+            "                val verdict = when (out[0].toInt()) {",
+            "                    0 -> ChallengeVerdict.Accepted",
+            "                    1 -> ChallengeVerdict.Wrong(out[1].toInt())",
+            "                    2 -> ChallengeVerdict.Expired",
+            "                    3 -> ChallengeVerdict.Exhausted",
+            "                    else -> ChallengeVerdict.Used",
+            "                }",
+            "                // out[2] is a new handle of the updated challenge, owned by this object.",
+            "                return ChallengeVerification(verdict, OtpChallenge(UniffiWithHandle, out[2]))",
+            "            }",
+            "        }")),
         new Patch(null, "unixNow",
             "    if (MfakitJni.available) MfakitJni.unixNow().let { if (it >= 0) return it } // mfakit: JNI first"));
 
@@ -78,10 +94,14 @@ public class PatchJni {
         if (lines.stream().anyMatch(l -> l.contains("mfakit: JNI first"))) {
             throw new IllegalStateException(file + " is already patched");
         }
-        for (String cls : List.of("Totp", "Hotp")) {
+        for (String cls : List.of("Totp", "Hotp", "OtpChallenge", "ChallengeKey")) {
             int start = classStart(lines, cls);
             int at = find(lines, start, classEnd(lines, start), Pattern.compile("^    protected val handle: Long$"), cls + ".handle");
             lines.add(at + 1, BORROW);
+            if (cls.equals("ChallengeKey")) {
+                // Borrowed by OtpChallenge.verify's prologue; a private inline function cannot be.
+                lines.add(at + 2, "    internal fun mfakitBorrowHandleInt(block: (handle: Long) -> Int): Int = mfakitBorrowHandle(block)");
+            }
         }
         for (Patch p : PATCHES) {
             int from = 0, to = lines.size();

@@ -4,7 +4,7 @@ import com.sun.jna.NativeLibrary
 
 /**
  * @suppress Not API. The JNI shortcut of the hot calls (`bindings/src/jni.rs`): the generated
- * `Totp`, `Hotp` and `unixNow()` are patched at build time (`kotlin/jni/PatchJni.java`) to try
+ * `Totp`, `Hotp`, `OtpChallenge.verify` and `unixNow()` are patched at build time (`kotlin/jni/PatchJni.java`) to try
  * these natives first and to run their ordinary uniffi call when a native answers
  * [FALLBACK] (or `null`), or when the natives are not available. Errors and panics therefore
  * always come out of the uniffi path, as the same `MfaException`s with the same codes.
@@ -58,4 +58,5 @@ internal object MfakitJni {
     ): Int
     @JvmStatic external fun hotpGenerate(handle: Long, counter: Long): String?
     @JvmStatic external fun hotpVerify(handle: Long, code: String, counter: Long, lookAhead: Int, out: LongArray): Int
+    @JvmStatic external fun challengeVerify(handle: Long, key: Long, input: String, now: Long, out: LongArray): Int
 }

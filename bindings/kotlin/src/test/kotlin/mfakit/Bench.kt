@@ -76,6 +76,16 @@ private fun cases(): List<Case> {
         val i = Instant.ofEpochSecond(T);
         { g.generateOneTimePasswordString(k, i) }
     }
+    val challenge = "OtpChallenge.verify, wrong code"
+    for ((impl, flags) in listOf("mfakit (JNI)" to emptyList(), "mfakit (uniffi/JNA)" to UNIFFI)) {
+        rows += Case(challenge, impl, flags) {
+            val key = ChallengeKey.generate()
+            val issued = IssuedChallenge.issue(key, now = T)
+            val c = issued.challenge()
+            val w = if (issued.code() == "000000") "111111" else "000000";
+            { c.verify(key, w, T + 1) }
+        }
+    }
     val floor = "per-call floor: unixNow()"
     rows += Case(floor, "mfakit (JNI)", emptyList()) { { unixNow() } }
     rows += Case(floor, "mfakit (uniffi/JNA)", UNIFFI) { { unixNow() } }

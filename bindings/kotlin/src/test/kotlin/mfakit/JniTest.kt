@@ -67,6 +67,29 @@ class JniTest {
     }
 
     @Test
+    fun challengeVerdicts() {
+        val key = ChallengeKey.generate()
+        val now = 1_700_000_000L
+        val issued = IssuedChallenge.issue(key, now = now)
+        val code = issued.code()
+        val wrong = if (code == "000000") "111111" else "000000"
+        val first = issued.challenge().verify(key, wrong, now + 1)
+        assertTrue(first.verdict is ChallengeVerdict.Wrong)
+        val left = (first.verdict as ChallengeVerdict.Wrong).attemptsLeft
+        val second = first.challenge.verify(key, code, now + 2)
+        assertEquals(ChallengeVerdict.Accepted, second.verdict)
+        assertEquals(ChallengeVerdict.Used, second.challenge.verify(key, code, now + 3).verdict)
+        assertEquals(ChallengeVerdict.Expired, first.challenge.verify(key, code, now + 10 * 86_400).verdict)
+        // The updated challenge is a full object: it stores, reloads and verifies as before.
+        val reloaded = OtpChallenge.fromStored(first.challenge.toStored())
+        assertEquals(ChallengeVerdict.Accepted, reloaded.verify(key, code, now + 2).verdict)
+        assertEquals(left - 1, (reloaded.verify(key, wrong, now + 2).verdict as ChallengeVerdict.Wrong).attemptsLeft)
+        // Another key accepts nothing; errors still come from uniffi.
+        assertTrue(first.challenge.verify(ChallengeKey.generate(), code, now + 2).verdict is ChallengeVerdict.Wrong)
+        assertEquals("invalid_parameter", assertThrows<MfaException> { first.challenge.verify(key, code, -1) }.code())
+    }
+
+    @Test
     fun closedObjectsRefuseLikeUniffi() {
         val totp = Totp(Secret.fromBytes(key))
         totp.close()
