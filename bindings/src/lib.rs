@@ -13,6 +13,7 @@
 mod account;
 mod challenge;
 mod error;
+mod jni;
 mod limiter;
 mod otp;
 mod qr;
