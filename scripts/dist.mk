@@ -20,7 +20,13 @@ DIST_GLIBC := 2.17
 # Stripped, for every dist build alike (the same profile lets the packages share their
 # dependencies' builds in target/dist). Not in the workspace's release profile: uniffi-bindgen
 # reads the interface from the host library's symbols.
-DIST_ENV := PATH="$(DIST_VENV)/bin:$$PATH" CARGO_TARGET_DIR=$(DIST_TARGET_DIR) CARGO_PROFILE_RELEASE_STRIP=symbols \
+# Cargo's directory for this package's dist builds: maturin and napi pass different flags to
+# rustc, and Cargo keeps one build of a dependency per target directory whatever the flags,
+# so in a shared one each package would rebuild every dependency after the other.
+# node/ and bindings/ (both through cargo zigbuild, with the same flags) share a subfolder.
+DIST_CARGO_DIR ?= $(DIST_TARGET_DIR)
+DIST_ZIGBUILD_DIR := $(DIST_TARGET_DIR)/zigbuild
+DIST_ENV = PATH="$(DIST_VENV)/bin:$$PATH" CARGO_TARGET_DIR=$(DIST_CARGO_DIR) CARGO_PROFILE_RELEASE_STRIP=symbols \
 	CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static" \
 	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static"
 # (musl: a shared library loaded by a musl process links libc dynamically; with Rust's default
