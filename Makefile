@@ -3,6 +3,9 @@
 #   make test       install what the tests need, build every package once, run every test
 #   make e2e        the demo driven in a real Chromium (part of make test)
 #   make demo-cli   build the CLI and walk through an enrolment in the terminal
+#   make dist       release artifacts into dist/: Python sdist and Linux wheels, the npm
+#                   tarball with every Linux addon, the jar with both Linux libraries
+#                   (scripts/dist.mk; zig cross-builds, not part of make test)
 #
 # Each language has its own Makefile (python/, node/, bindings/) with `setup` and `test`;
 # this file runs those that exist, in order, sharing one Cargo target directory.
@@ -20,7 +23,7 @@ export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.
 # This Makefile starts the servers, so a store test that cannot reach one fails, never skips.
 export MFAKIT_REQUIRE_SERVERS ?= 1
 
-.PHONY: demo demo-cli e2e test test-rust test-store services services-stop lint fmt bench bench-service bench-argon2 fuzz $(addprefix test-,$(SUBDIRS))
+.PHONY: demo demo-cli e2e test dist test-rust test-store services services-stop lint fmt bench bench-service bench-argon2 fuzz $(addprefix test-,$(SUBDIRS))
 
 # demo/: a FastAPI app on the Python package (the wheel from python/), data in demo/data.
 demo:
@@ -45,6 +48,12 @@ test-rust: services
 # Just the service's backend tests, for a developer working on the store.
 test-store: services
 	$(CARGO) test -p mfakit-store
+
+# Each package's dist target tests its x86_64 glibc artifact against the servers.
+dist: services
+	$(MAKE) -C python dist
+	$(MAKE) -C node dist
+	$(MAKE) -C bindings dist
 
 services:
 	./scripts/services.sh start >/dev/null
