@@ -119,7 +119,8 @@ proptest! {
     /// too long once percent-encoded is refused with a typed error naming the label part.
     #[test]
     fn long_labels_build_only_what_parses(
-        key in proptest::collection::vec(any::<u8>(), 1..1024),
+        // 80 bits at least: shorter secrets are refused on import (issue 18).
+        key in proptest::collection::vec(any::<u8>(), 10..1024),
         issuer in proptest::option::of("[a-z][^:]{0,1400}"),
         account in "[a-z].{0,2000}",
         totp in any::<bool>(),
