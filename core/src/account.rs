@@ -691,10 +691,15 @@ impl MfaRecord {
     /// An empty record for `user_id` (nothing enrolled, version 0: not stored yet).
     pub fn new(user_id: &str) -> Result<MfaRecord> {
         validate_user_id(user_id)?;
-        Ok(MfaRecord {
+        Ok(Self::empty(user_id.to_owned(), 0))
+    }
+
+    /// A record of `user_id` at `version` with nothing in it.
+    fn empty(user_id: String, version: u64) -> MfaRecord {
+        MfaRecord {
             schema: RECORD_SCHEMA,
-            user_id: user_id.to_owned(),
-            version: 0,
+            user_id,
+            version,
             totp: None,
             pending_totp: None,
             email: None,
@@ -706,7 +711,7 @@ impl MfaRecord {
             logins: Vec::new(),
             step_up_codes: BTreeMap::new(),
             verified_at: None,
-        })
+        }
     }
 
     /// The user.
@@ -1657,35 +1662,10 @@ impl MfaRecord {
     /// Operator action: removes every method, pending enrolment and open challenge; the
     /// failure budget stays as it is.
     pub fn reset(&self, now: u64) -> Transition<()> {
-        let mut next = MfaRecord {
-            attempts: self.attempts,
-            ..MfaRecord {
-                version: self.version,
-                ..Self::empty_like(self)
-            }
-        };
-        next.verified_at = None;
+        let mut next = Self::empty(self.user_id.clone(), self.version);
+        next.attempts = self.attempts;
         let events = vec![next.event(now, AuditKind::Reset, None, "operator")];
         next.finish(self, (), events)
-    }
-
-    fn empty_like(other: &MfaRecord) -> MfaRecord {
-        MfaRecord {
-            schema: RECORD_SCHEMA,
-            user_id: other.user_id.clone(),
-            version: other.version,
-            totp: None,
-            pending_totp: None,
-            email: None,
-            pending_email: None,
-            sms: None,
-            pending_sms: None,
-            recovery: None,
-            attempts: AttemptState::default(),
-            logins: Vec::new(),
-            step_up_codes: BTreeMap::new(),
-            verified_at: None,
-        }
     }
 }
 
