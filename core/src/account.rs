@@ -1425,36 +1425,50 @@ impl MfaRecord {
             return Ok(next.finish(self, refused, vec![]));
         }
         let mut events = Vec::new();
-        let verification = if method.is_contact() {
-            let Some(challenge) = next.logins[index].codes.get(&method).cloned() else {
-                // No code was sent for this method: nothing to compare, nothing counted.
-                return Ok(next.clone().finish(
-                    self,
-                    next.plain(ctx, method, Verdict::Expired),
-                    vec![],
-                ));
-            };
-            let checked = challenge.verify(&ctx.challenge_key, code, now);
-            if checked.verdict.is_accepted() {
-                next.logins[index].used = true;
-                next.logins[index].codes.clear();
-                next.accepted(ctx, method, now, true)
-            } else {
-                next.logins[index].codes.insert(method, checked.challenge);
-                next.code_failure(ctx, method, checked.verdict, now, &mut events)
-            }
-        } else {
-            let v = next.check_factor(ctx, method, code, now, &mut events)?;
-            if v.accepted() {
-                next.logins[index].used = true;
-                next.logins[index].codes.clear();
-            }
-            v
-        };
+        let challenge = next.logins[index].codes.get(&method).cloned();
+        if method.is_contact() && challenge.is_none() {
+            // No code was sent for this method: nothing to compare, nothing counted.
+            return Ok(next.clone().finish(
+                self,
+                next.plain(ctx, method, Verdict::Expired),
+                vec![],
+            ));
+        }
+        let (verification, updated) =
+            next.check_code(ctx, method, code, challenge, now, &mut events)?;
+        if verification.accepted() {
+            next.logins[index].used = true;
+            next.logins[index].codes.clear();
+        } else if let Some(c) = updated {
+            next.logins[index].codes.insert(method, c);
+        }
         if verification.accepted() {
             events.push(next.event(now, AuditKind::Verified, Some(method), "login"));
         }
         Ok(next.finish(self, verification, events))
+    }
+
+    /// Checks a code for a login or a step-up: an email/SMS code against its `challenge`
+    /// (returning the challenge to keep, with an attempt spent, when it is not accepted), a TOTP
+    /// or recovery code against the record.
+    fn check_code(
+        &mut self,
+        ctx: &MfaContext,
+        method: Method,
+        code: &str,
+        challenge: Option<OtpChallenge>,
+        now: u64,
+        events: &mut Vec<AuditEvent>,
+    ) -> Result<(Verification, Option<OtpChallenge>)> {
+        let Some(challenge) = challenge.filter(|_| method.is_contact()) else {
+            return Ok((self.check_factor(ctx, method, code, now, events)?, None));
+        };
+        let checked = challenge.verify(&ctx.challenge_key, code, now);
+        if checked.verdict.is_accepted() {
+            return Ok((self.accepted(ctx, method, now, true), None));
+        }
+        let v = self.code_failure(ctx, method, checked.verdict, now, events);
+        Ok((v, Some(checked.challenge)))
     }
 
     /// Checks a TOTP or recovery code against the record (login and step-up share it).
@@ -1542,25 +1556,21 @@ impl MfaRecord {
             return Ok(next.finish(self, refused, vec![]));
         }
         let mut events = Vec::new();
-        let verification = if method.is_contact() {
-            let Some(challenge) = next.step_up_codes.get(&method).cloned() else {
-                return Ok(next.clone().finish(
-                    self,
-                    next.plain(ctx, method, Verdict::Expired),
-                    vec![],
-                ));
-            };
-            let checked = challenge.verify(&ctx.challenge_key, code, now);
-            if checked.verdict.is_accepted() {
-                next.step_up_codes.remove(&method);
-                next.accepted(ctx, method, now, true)
-            } else {
-                next.step_up_codes.insert(method, checked.challenge);
-                next.code_failure(ctx, method, checked.verdict, now, &mut events)
-            }
-        } else {
-            next.check_factor(ctx, method, code, now, &mut events)?
-        };
+        let challenge = next.step_up_codes.get(&method).cloned();
+        if method.is_contact() && challenge.is_none() {
+            return Ok(next.clone().finish(
+                self,
+                next.plain(ctx, method, Verdict::Expired),
+                vec![],
+            ));
+        }
+        let (verification, updated) =
+            next.check_code(ctx, method, code, challenge, now, &mut events)?;
+        if verification.accepted() {
+            next.step_up_codes.remove(&method);
+        } else if let Some(c) = updated {
+            next.step_up_codes.insert(method, c);
+        }
         if verification.accepted() {
             events.push(next.event(now, AuditKind::Verified, Some(method), "step_up"));
         }
