@@ -17,9 +17,9 @@ SUBDIRS := $(wildcard python node bindings)
 
 # The store tests run against real servers: scripts/services.sh starts a throwaway PostgreSQL
 # cluster and a Redis server on loopback (installing them with apt-get if needed).
-export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:54329/mfakit_test
-export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:63799/0
-export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:46381,127.0.0.1:46382,127.0.0.1:46383
+export MFAKIT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:15432/mfakit_test
+export MFAKIT_TEST_REDIS_URL ?= redis://127.0.0.1:16379/0
+export MFAKIT_TEST_REDIS_CLUSTER_URL ?= redis+cluster://127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003
 # This Makefile starts the servers, so a store test that cannot reach one fails, never skips.
 export MFAKIT_REQUIRE_SERVERS ?= 1
 
