@@ -223,23 +223,16 @@ function serviceStores() {
   return list
 }
 
-/** Wall nanoseconds per call of one round, calls awaited one after another. */
-async function roundAsync(fn) {
+/** Wall nanoseconds per call of one round: `lanes` callers at once, each awaiting its calls one after another. */
+async function roundAsync(fns) {
   const start = process.hrtime.bigint()
-  for (let i = 0; i < SERVICE_CALLS; i++) await fn()
-  return Number(process.hrtime.bigint() - start) / SERVICE_CALLS
+  await Promise.all(fns.map(async (fn) => { for (let i = 0; i < SERVICE_CALLS; i++) await fn() }))
+  return Number(process.hrtime.bigint() - start) / (SERVICE_CALLS * fns.length)
 }
 
 /** The binding's operations on `url`, for a new user with a confirmed TOTP and an open login. */
-async function nodeService(url) {
-  const mfa = new mfakit.Mfa({
-    store: url,
-    keyring: new mfakit.Keyring('k1', new mfakit.SealingKey(Buffer.alloc(32, 7))),
-    challengeKey: new mfakit.ChallengeKey(Buffer.alloc(32, 9)),
-    issuer: 'Example Co',
-    policy: SERVICE_POLICY,
-  })
-  const user = `bench-node-${process.pid}-${Date.now()}`
+async function nodeService(mfa, lane) {
+  const user = `bench-node-${process.pid}-${Date.now()}-${lane}`
   const setup = await mfa.setupTotp(user, 'bench')
   const t = new mfakit.Totp({ secret: setup.secret })
   const now = Math.floor(Date.now() / 1000)
@@ -257,48 +250,73 @@ async function nodeService(url) {
   }
 }
 
-/** One round of the Rust service alone (a warm-up call, then SERVICE_CALLS calls per operation). */
-function rustRound(url) {
-  const out = require('node:child_process').execFileSync(process.env.MFAKIT_BENCH_PEER, [url, String(SERVICE_CALLS), '1'], { encoding: 'utf8' })
+/** One round of the Rust service alone (a warm-up call, then SERVICE_CALLS calls per operation and lane). */
+function rustRound(url, lanes) {
+  const out = require('node:child_process').execFileSync(process.env.MFAKIT_BENCH_PEER, [url, String(SERVICE_CALLS), '1', String(lanes)], { encoding: 'utf8' })
   return Object.fromEntries(out.trim().split('\n').map((line) => line.split(' ')).map(([k, v]) => [k, Number(v)]))
 }
 
 const OPS = [['verify_wrong', 'Mfa.verify (wrong code: compare-and-swap + audit)'], ['status', 'Mfa.status (one read)']]
+// One caller awaiting each call (latency), and four at once, each its own user (what a server
+// with concurrent requests sees; 4 = libuv's default pool, and the store's connections).
+const SERVICE_LANES = (process.env.MFAKIT_BENCH_SERVICE_LANES || '1,4').split(',').map(Number)
 
 async function serviceTable(fmt) {
   const peer = process.env.MFAKIT_BENCH_PEER
   const havePeer = peer && require('node:fs').existsSync(peer)
   const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1]
+  const lanesLabel = (n) => (n === 1 ? 'one caller' : `${n} callers at once`)
   const rows = []
+  // The floor of any promise that runs on the libuv pool, measured in Node itself: the
+  // hand-off to a pool thread and the wake-up of the event loop, with next to no work.
+  const pbkdf2 = require('node:util').promisify(require('node:crypto').pbkdf2)
+  const floor = () => pbkdf2('p', 's', 1, 8, 'sha1')
+  for (const lanes of SERVICE_LANES) {
+    const fns = Array(lanes).fill(floor)
+    await roundAsync(fns)
+    let best = Infinity
+    for (let r = 0; r < SERVICE_ROUNDS; r++) best = Math.min(best, await roundAsync(fns))
+    rows.push([`Node's own libuv-pool promise (crypto.pbkdf2, 1 iteration), ${lanesLabel(lanes)}`, fmt(best), '—', '(the floor)'])
+  }
   for (const [name, url] of serviceStores()) {
-    const node = await nodeService(url)
-    for (const [op] of OPS) await node[op]()
-    const best = { node: {}, rust: {} }
-    const ratios = Object.fromEntries(OPS.map(([op]) => [op, []]))
-    // Rounds alternate the Rust program and the binding on the same store, and the ratio is
-    // the median of the per-round ratios: on a shared machine a slow spell (fsync, other
-    // builds) hits both sides of a round alike.
-    for (let r = 0; r < SERVICE_ROUNDS; r++) {
-      const rust = havePeer ? rustRound(url) : null
-      for (const [op] of OPS) {
-        const ns = await roundAsync(node[op])
-        best.node[op] = Math.min(best.node[op] ?? Infinity, ns)
-        if (rust) {
-          best.rust[op] = Math.min(best.rust[op] ?? Infinity, rust[op])
-          ratios[op].push(ns / rust[op])
+    const mfa = new mfakit.Mfa({
+      store: url,
+      keyring: new mfakit.Keyring('k1', new mfakit.SealingKey(Buffer.alloc(32, 7))),
+      challengeKey: new mfakit.ChallengeKey(Buffer.alloc(32, 9)),
+      issuer: 'Example Co',
+      policy: SERVICE_POLICY,
+    })
+    for (const lanes of SERVICE_LANES) {
+      const users = []
+      for (let l = 0; l < lanes; l++) users.push(await nodeService(mfa, l))
+      for (const [op] of OPS) await roundAsync(users.map((u) => u[op]))
+      const best = { node: {}, rust: {} }
+      const ratios = Object.fromEntries(OPS.map(([op]) => [op, []]))
+      // Rounds alternate the Rust program and the binding on the same store, and the ratio is
+      // the median of the per-round ratios: on a shared machine a slow spell (fsync, other
+      // builds) hits both sides of a round alike.
+      for (let r = 0; r < SERVICE_ROUNDS; r++) {
+        const rust = havePeer ? rustRound(url, lanes) : null
+        for (const [op] of OPS) {
+          const ns = await roundAsync(users.map((u) => u[op]))
+          best.node[op] = Math.min(best.node[op] ?? Infinity, ns)
+          if (rust) {
+            best.rust[op] = Math.min(best.rust[op] ?? Infinity, rust[op])
+            ratios[op].push(ns / rust[op])
+          }
         }
       }
-    }
-    for (const [op, label] of OPS) {
-      const ratio = havePeer ? `${median(ratios[op]).toFixed(2)}×` : '— (MFAKIT_BENCH_PEER not built)'
-      rows.push([`${label}, ${name}`, fmt(best.node[op]), havePeer ? fmt(best.rust[op]) : '—', ratio])
+      for (const [op, label] of OPS) {
+        const ratio = havePeer ? `${median(ratios[op]).toFixed(2)}×` : '— (MFAKIT_BENCH_PEER not built)'
+        rows.push([`${label}, ${name}, ${lanesLabel(lanes)}`, fmt(best.node[op]), havePeer ? fmt(best.rust[op]) : '—', ratio])
+      }
     }
   }
   const header = ['service operation', 'node binding (promise)', 'Rust service alone', 'binding ÷ Rust (goal ≤ 1.2×)']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
   console.log('')
-  console.log(`MFA service: wall time per call (best round) of ${SERVICE_CALLS} calls awaited one after another; ÷ = median over ${SERVICE_ROUNDS} rounds of (binding ÷ Rust) timed back to back on the same store, policy and keys; load average ${require('node:os').loadavg()[0].toFixed(1)}`)
+  console.log(`MFA service: wall time per call (best round) of ${SERVICE_CALLS} calls per caller, each caller awaiting its calls one after another (several callers: each its own user, the Rust side on as many threads); ÷ = median over ${SERVICE_ROUNDS} rounds of (binding ÷ Rust) timed back to back on the same store, policy and keys; load average ${require('node:os').loadavg()[0].toFixed(1)}`)
   console.log(line(header))
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
   for (const r of rows) console.log(line(r))
