@@ -1,10 +1,10 @@
-//! The hot calls of `Totp`, `Hotp` and `OtpChallenge`, and `unixNow()`, through JNI (Kotlin on the JVM and
-//! Android; Swift stays on uniffi).
+//! The hot calls of `Totp`, `Hotp`, `OtpChallenge` and `Mfa`, and `unixNow()`, through JNI
+//! (Kotlin on the JVM and Android; Swift stays on uniffi).
 //!
 //! uniffi 0.32's Kotlin crosses through JNA: a JNA `Structure` for the call status per call,
 //! a handle clone, `RustBuffer`s for strings. That costs tens of microseconds per call
 //! (bindings/README.md, "Where the time goes"), far more than an HMAC. These functions let the
-//! generated Kotlin classes (patched by `kotlin/build/PatchJni.java`) take a shortcut:
+//! generated Kotlin classes (patched by `kotlin/jni/PatchJni.java`) take a shortcut:
 //!
 //! - the object is *borrowed* through its uniffi handle (the Kotlin side holds its call counter
 //!   for the duration of the call, as uniffi's `callWithHandle` does, so it cannot be freed);
@@ -152,7 +152,10 @@ unsafe fn typed(env: *mut JNIEnv, code: jstring, digits: jlong, length: jint) ->
         rest /= 10;
     }
     // More digits than `length`: not a number the Kotlin side made; take the uniffi path.
-    (rest == 0).then(|| String::from_utf8_lossy(&buf[..len]).into_owned())
+    if rest != 0 {
+        return None;
+    }
+    std::str::from_utf8(&buf[..len]).ok().map(str::to_owned)
 }
 
 /// A new Java string holding `s`, or null (then a `NewStringUTF` failure is pending, or `s`
