@@ -46,14 +46,15 @@ public class PatchJni {
         return "        if (MfakitJni.available) mfakitBorrowHandle { " + call + " }?.let { return it } // mfakit: JNI first";
     }
 
+    // The native answers one long: a packed match (>= 0), NO_MATCH, or -1 (fall back). A code of
+    // ASCII digits crosses as a number (`d`, with `code`'s length), any other as the string.
     static String verify(String call) {
         return String.join("\n",
             "        if (MfakitJni.available) { // mfakit: JNI first",
-            "            val out = LongArray(2)",
-            "            when (mfakitBorrowHandle { " + call + " }) {",
-            "                MfakitJni.MATCH -> return OtpMatch(out[0], out[1])",
-            "                MfakitJni.NO_MATCH -> return null",
-            "            }",
+            "            val d = MfakitJni.digits(`code`)",
+            "            val r = mfakitBorrowHandle { " + call + " }",
+            "            if (r >= 0L) return MfakitJni.otpMatch(r)",
+            "            if (r == MfakitJni.NO_MATCH) return null",
             "        }");
     }
 
@@ -64,11 +65,11 @@ public class PatchJni {
         new Patch("Totp", "generateStep", generate("MfakitJni.totpGenerateStep(it, `step`)")),
         new Patch("Totp", "generateNow", generate("MfakitJni.totpGenerateNow(it)")),
         new Patch("Totp", "verifyAt", verify(
-            "MfakitJni.totpVerifyAt(it, `code`, `unix`, `window`.behind, `window`.ahead, `afterStep` != null, `afterStep` ?: 0L, out)")),
+            "MfakitJni.totpVerifyAt(it, if (d < 0L) `code` else null, d, `code`.length, `unix`, `window`.behind, `window`.ahead, `afterStep` != null, `afterStep` ?: 0L)")),
         new Patch("Totp", "verifyNow", verify(
-            "MfakitJni.totpVerifyNow(it, `code`, `window`.behind, `window`.ahead, `afterStep` != null, `afterStep` ?: 0L, out)")),
+            "MfakitJni.totpVerifyNow(it, if (d < 0L) `code` else null, d, `code`.length, `window`.behind, `window`.ahead, `afterStep` != null, `afterStep` ?: 0L)")),
         new Patch("Hotp", "generate", generate("MfakitJni.hotpGenerate(it, `counter`)")),
-        new Patch("Hotp", "verify", verify("MfakitJni.hotpVerify(it, `code`, `counter`, `lookAhead`, out)")),
+        new Patch("Hotp", "verify", verify("MfakitJni.hotpVerify(it, if (d < 0L) `code` else null, d, `code`.length, `counter`, `lookAhead`)")),
         new Patch("OtpChallenge", "verify", String.join("\n",
             "        if (MfakitJni.available) { // mfakit: JNI first",
             "            val out = LongArray(3)",
@@ -85,6 +86,13 @@ public class PatchJni {
             "                return ChallengeVerification(verdict, OtpChallenge(UniffiWithHandle, out[2]))",
             "            }",
             "        }")),
+        // Not pure: the native falls back (null) only before the verification runs; afterwards
+        // it answers the Verification or the MfaException uniffi would have (MfakitJni.verification).
+        new Patch("Mfa", "verify", String.join("\n",
+            "        if (MfakitJni.available) { // mfakit: JNI first",
+            "            mfakitBorrowHandle { MfakitJni.mfaVerify(it, `challengeId`, `method`.ordinal, `code`) }",
+            "                ?.let { return MfakitJni.verification(it) }",
+            "        }")),
         new Patch(null, "unixNow",
             "    if (MfakitJni.available) MfakitJni.unixNow().let { if (it >= 0) return it } // mfakit: JNI first"));
 
@@ -94,7 +102,7 @@ public class PatchJni {
         if (lines.stream().anyMatch(l -> l.contains("mfakit: JNI first"))) {
             throw new IllegalStateException(file + " is already patched");
         }
-        for (String cls : List.of("Totp", "Hotp", "OtpChallenge", "ChallengeKey")) {
+        for (String cls : List.of("Totp", "Hotp", "OtpChallenge", "ChallengeKey", "Mfa")) {
             int start = classStart(lines, cls);
             int at = find(lines, start, classEnd(lines, start), Pattern.compile("^    protected val handle: Long$"), cls + ".handle");
             lines.add(at + 1, BORROW);

@@ -1,25 +1,67 @@
 package mfakit
 
 import com.sun.jna.NativeLibrary
+import java.nio.ByteBuffer
 
 /**
  * @suppress Not API. The JNI shortcut of the hot calls (`bindings/src/jni.rs`): the generated
- * `Totp`, `Hotp`, `OtpChallenge.verify` and `unixNow()` are patched at build time (`kotlin/jni/PatchJni.java`) to try
- * these natives first and to run their ordinary uniffi call when a native answers
- * [FALLBACK] (or `null`), or when the natives are not available. Errors and panics therefore
- * always come out of the uniffi path, as the same `MfaException`s with the same codes.
+ * `Totp`, `Hotp`, `OtpChallenge.verify`, `Mfa.verify` and `unixNow()` are patched at build time
+ * (`kotlin/jni/PatchJni.java`) to try these natives first and to run their ordinary uniffi call
+ * when a native answers "fall back" (`-1` or `null`), or when the natives are not available.
+ * Errors and panics of the pure calls therefore come out of the uniffi path, as the same
+ * `MfaException`s with the same codes; `Mfa.verify`, which must not run twice, carries its
+ * error back in uniffi's own serialization instead ([verification]).
  *
  * The natives live in the same library as the uniffi scaffolding; it is loaded a second time
  * with `System.load` from the file JNA found (the same file, so the same copy in memory and
  * the same object handles). `-Dmfakit.jni=false` turns the shortcut off (benchmarks, tests).
  */
 internal object MfakitJni {
-    /** A verify native's answer: take the uniffi path (an error, or an unusual argument). */
+    /** `challengeVerify`'s answer: take the uniffi path (an error, or an unusual argument). */
     const val FALLBACK = -1
-    /** A verify native's answer: no match (`null`). */
-    const val NO_MATCH = 0
-    /** A verify native's answer: a match, `[step, drift]` written to the `out` array. */
+    /** `challengeVerify`'s answer: the verification, written to the `out` array. */
     const val MATCH = 1
+    /**
+     * An OTP verify native's answer: no match (`null`). `-1` means: take the uniffi path; a
+     * value `>= 0` is a match, `step * 4096 + drift + 2048` ([otpMatch]; jni.rs `MATCH_BASE`).
+     */
+    const val NO_MATCH = -2L
+
+    /**
+     * A typed code of 1 to 18 ASCII digits as a number, else `-1`: the OTP verify natives take
+     * such a code as this number and its length (leading zeros), which saves reading the string
+     * through JNI; any other code (spaces, other characters, longer) crosses as the string.
+     */
+    @JvmStatic
+    fun digits(code: String): Long {
+        if (code.isEmpty() || code.length > 18) return -1L
+        var v = 0L
+        for (c in code) {
+            if (c < '0' || c > '9') return -1L
+            v = v * 10 + (c - '0')
+        }
+        return v
+    }
+
+    /** The match packed by an OTP verify native (a value `>= 0`). */
+    @JvmStatic
+    fun otpMatch(packed: Long) = OtpMatch(packed shr 12, (packed and 4095L) - 2048L)
+
+    /**
+     * The answer of [mfaVerify] (not null: the verification ran): a `Verification`, or the
+     * `MfaException` thrown, both read by uniffi's generated converters from the bytes uniffi's
+     * Rust side writes, after a first byte saying which (jni.rs `service_answer`).
+     */
+    @JvmStatic
+    fun verification(answer: ByteArray): Verification {
+        // Big-endian, as uniffi's RustBuffer.asByteBuffer().
+        val buf = ByteBuffer.wrap(answer, 1, answer.size - 1)
+        val ok = answer[0] == 0.toByte()
+        val value: Any = if (ok) FfiConverterTypeVerification.read(buf) else FfiConverterTypeMfaError.read(buf)
+        check(!buf.hasRemaining()) { "junk remaining after the JNI answer" }
+        if (value is MfaException) throw value
+        return value as Verification
+    }
 
     /** Whether the natives are bound. */
     @JvmField
@@ -48,15 +90,19 @@ internal object MfakitJni {
     @JvmStatic external fun totpGenerateAt(handle: Long, unix: Long): String?
     @JvmStatic external fun totpGenerateStep(handle: Long, step: Long): String?
     @JvmStatic external fun totpGenerateNow(handle: Long): String?
+    // The OTP verify natives take the code as `code`, or, when `code` is null, as the number
+    // `digits` of `length` digits ([digits]).
     @JvmStatic external fun totpVerifyAt(
-        handle: Long, code: String, unix: Long, behind: Int, ahead: Int,
-        hasAfter: Boolean, afterStep: Long, out: LongArray,
-    ): Int
+        handle: Long, code: String?, digits: Long, length: Int, unix: Long, behind: Int, ahead: Int,
+        hasAfter: Boolean, afterStep: Long,
+    ): Long
     @JvmStatic external fun totpVerifyNow(
-        handle: Long, code: String, behind: Int, ahead: Int,
-        hasAfter: Boolean, afterStep: Long, out: LongArray,
-    ): Int
+        handle: Long, code: String?, digits: Long, length: Int, behind: Int, ahead: Int,
+        hasAfter: Boolean, afterStep: Long,
+    ): Long
     @JvmStatic external fun hotpGenerate(handle: Long, counter: Long): String?
-    @JvmStatic external fun hotpVerify(handle: Long, code: String, counter: Long, lookAhead: Int, out: LongArray): Int
+    @JvmStatic external fun hotpVerify(handle: Long, code: String?, digits: Long, length: Int, counter: Long, lookAhead: Int): Long
     @JvmStatic external fun challengeVerify(handle: Long, key: Long, input: String, now: Long, out: LongArray): Int
+    /** `Mfa.verify`; null (only before it ran): take the uniffi path; else see [verification]. */
+    @JvmStatic external fun mfaVerify(handle: Long, challengeId: String, method: Int, code: String): ByteArray?
 }

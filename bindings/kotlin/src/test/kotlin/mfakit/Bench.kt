@@ -43,8 +43,24 @@ private class JcaTotp(key: ByteArray) {
 private const val T = 1_700_000_000L
 private val KEY = "12345678901234567890".toByteArray()
 
-/** One benchmark: a row label, an implementation label, extra JVM flags, and the operation. */
-private class Case(val row: String, val impl: String, val flags: List<String>, val op: () -> () -> Any?)
+/**
+ * One benchmark: a row label, an implementation label, extra JVM flags, and the operation; or,
+ * with `program`, a native program that prints its own `RESULT` line (given the store URL,
+ * warm-up and measured iterations and their length).
+ */
+private class Case(
+    val row: String,
+    val impl: String,
+    val flags: List<String>,
+    val program: String? = null,
+    val op: () -> () -> Any?,
+)
+
+/** The service rows' policy: no lockout and no backoff, so a wrong code can be verified forever
+ *  (the same JSON as bindings/examples/bench_mfa_verify.rs). */
+private const val SERVICE_POLICY = """{"attempts": {"backoff_base_secs": 0, "backoff_factor": 1,
+  "backoff_cap_secs": 0, "lockout_after": 0, "lockout_secs": 0},
+  "recovery_params": {"m_cost_kib": 64, "t_cost": 1, "p_cost": 1}}"""
 
 private val UNIFFI = listOf("-Dmfakit.jni=false")
 
@@ -85,6 +101,23 @@ private fun cases(): List<Case> {
             val w = if (issued.code() == "000000") "111111" else "000000";
             { c.verify(key, w, T + 1) }
         }
+    }
+    // The service: one user, one login challenge, a wrong code verified again and again (each
+    // call loads the record, checks the code, counts the failure and writes the record and its
+    // audit event); the Rust row is the adapter method alone (bench_mfa_verify, built by
+    // `make bench` and named by -Dbench.rust).
+    val service = "Mfa.verify, wrong TOTP code (SQLite in memory)"
+    for ((impl, flags) in listOf("mfakit (JNI)" to emptyList(), "mfakit (uniffi/JNA)" to UNIFFI)) {
+        rows += Case(service, impl, flags) {
+            val keyring = Keyring("k1", SealingKey.fromBytes(ByteArray(32) { 7 }))
+            val mfa = Mfa("sqlite::memory:", keyring, ChallengeKey.fromBytes(ByteArray(32) { 9 }), "Bench", SERVICE_POLICY)
+            mfa.setupTotp("bench", "bench", requireVerification = false)
+            val id = mfa.startLogin("bench").id;
+            { mfa.verify(id, Method.TOTP, "000000") }
+        }
+    }
+    System.getProperty("bench.rust")?.let { program ->
+        rows += Case(service, "Rust alone (Mfa::verify, no JVM)", emptyList(), program) { error("a native program") }
     }
     val floor = "per-call floor: unixNow()"
     rows += Case(floor, "mfakit (JNI)", emptyList()) { { unixNow() } }
@@ -163,20 +196,33 @@ fun main(args: Array<String>) {
         .filter { it.startsWith("jna.") || it.startsWith("bench.") || it.startsWith("uniffi.") }
         .map { "-D$it=${System.getProperty(it)}" }
     fun fork(case: Case, mode: String, index: Int): String {
-        val cmd = listOf(javaBin, "-cp", System.getProperty("java.class.path")) + pass + case.flags + listOf("mfakit.BenchKt", mode, index.toString())
+        val cmd = if (case.program != null) {
+            listOf(case.program, "sqlite::memory:") +
+                listOf("bench.warmup" to 5, "bench.iterations" to 5, "bench.millis" to 200).map { (k, v) -> Integer.getInteger(k, v).toString() }
+        } else {
+            listOf(javaBin, "-cp", System.getProperty("java.class.path")) + pass + case.flags + listOf("mfakit.BenchKt", mode, index.toString())
+        }
         val p = ProcessBuilder(cmd).redirectErrorStream(true).start()
         val text = p.inputStream.bufferedReader().readText()
         check(p.waitFor() == 0) { "fork failed: $cmd\n$text" }
         return text.lines().first { it.startsWith("RESULT ") }.removePrefix("RESULT ")
     }
-    val cpu = runCatching { java.io.File("/proc/cpuinfo").readLines().first { it.startsWith("model name") }.substringAfter(":").trim() }.getOrDefault("?")
+    val cpuinfo = runCatching { java.io.File("/proc/cpuinfo").readLines() }.getOrDefault(emptyList())
+    val cpu = cpuinfo.firstOrNull { it.startsWith("model name") }?.substringAfter(":")?.trim() ?: "?"
+    // SHA extensions change the balance: both Rust's sha1 and (on newer JDKs) HotSpot use them.
+    val sha = cpuinfo.firstOrNull { it.startsWith("flags") }?.let { f ->
+        if (f.split(" ").contains("sha_ni")) "sha_ni" else "no sha_ni"
+    } ?: "sha_ni unknown"
     val load = runCatching { java.io.File("/proc/loadavg").readText().trim() }.getOrDefault("?")
-    println("mfakit vs pure JVM: JDK ${System.getProperty("java.version")}, $cpu, ${Runtime.getRuntime().availableProcessors()} CPUs, loadavg $load")
+    println("mfakit vs pure JVM: JDK ${System.getProperty("java.version")}, $cpu ($sha), ${Runtime.getRuntime().availableProcessors()} CPUs, loadavg $load")
     println("$forks forks × ${Integer.getInteger("bench.iterations", 5)} iterations of ${Integer.getInteger("bench.millis", 200)} ms after ${Integer.getInteger("bench.warmup", 5)} warm-up iterations; median ns/op [min-max]")
     println("| operation | implementation | ns/op | range | vs mfakit (JNI) |")
     println("| --- | --- | ---: | ---: | ---: |")
     val base = HashMap<String, Double>()
+    // -Dbench.only=REGEX: only the rows whose name matches (the forks keep the full list's indices).
+    val only = System.getProperty("bench.only")?.let(::Regex)
     for ((i, case) in all.withIndex()) {
+        if (only != null && !only.containsMatchIn(case.row)) continue
         val its = (1..forks).flatMap { fork(case, "--run", i).split(" ").map(String::toDouble) }
         val med = median(its)
         if (case.impl == "mfakit (JNI)") base[case.row] = med
@@ -187,7 +233,7 @@ fun main(args: Array<String>) {
         println()
         println("JIT warm-up in a fresh JVM (one fork): TOTP verify, wrong code")
         for ((i, case) in all.withIndex()) {
-            if (case.row == "TOTP verify, wrong code, window ±1") println("- ${case.impl}: ${fork(case, "--warmup", i)}")
+            if (case.row == "TOTP verify, wrong code, window ±1" && case.program == null && only?.containsMatchIn(case.row) != false) println("- ${case.impl}: ${fork(case, "--warmup", i)}")
         }
     }
 }

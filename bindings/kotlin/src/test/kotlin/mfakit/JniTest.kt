@@ -59,10 +59,28 @@ class JniTest {
             assertNull(totp.verifyAt("２８７０８２", 59)) // full-width digits
             assertNull(totp.verifyAt("287082\u0000", 59))
             assertNull(totp.verifyAt("2".repeat(100_000), 59))
+            // Digits cross as a number, anything else as the string: the same answers.
+            assertEquals(OtpMatch(step = 1, drift = 0), totp.verifyAt("287 082", 59))
+            assertEquals(OtpMatch(step = 1, drift = 0), totp.verifyAt(" 287082\t", 59))
+            assertNull(totp.verifyAt("0287082", 59)) // a leading zero is a seventh digit
+            assertNull(totp.verifyAt("28708", 59))
+            assertNull(totp.verifyAt("", 59))
+            assertNull(totp.verifyAt("9".repeat(18), 59))
+            assertNull(totp.verifyAt("9".repeat(19), 59))
+            assertNull(totp.verifyAt("-287082", 59))
+        }
+        Totp(Secret.fromBytes(key), TotpParams(digits = 8)).use { totp ->
+            // RFC 6238 Appendix B at T = 1111111109: 07081804, with its leading zero.
+            assertEquals("07081804", totp.generateAt(1_111_111_109))
+            assertEquals(OtpMatch(step = 37_037_036, drift = 0), totp.verifyAt("07081804", 1_111_111_109))
+            assertNull(totp.verifyAt("7081804", 1_111_111_109))
         }
         Hotp(Secret.fromBytes(key)).use { hotp ->
             assertEquals("invalid_parameter", assertThrows<MfaException> { hotp.generate(-1) }.code())
             assertEquals("invalid_parameter", assertThrows<MfaException> { hotp.verify("969429", 0, lookAhead = -1) }.code())
+            // A counter of 2^52 does not pack into the native's answer: the uniffi path answers.
+            val big = 1L shl 52
+            assertEquals(OtpMatch(step = big + 2, drift = 2), hotp.verify(hotp.generate(big + 2), big))
         }
     }
 
