@@ -5,10 +5,12 @@
 //! `sslmode=prefer` (the default) uses TLS when the server offers it, `sslmode=require`
 //! refuses a server without it, and the certificate is always verified.
 //!
-//! Atomicity: each write is one transaction whose `UPDATE … WHERE user_id = $1 AND version =
-//! $5` matches only while the row still has the version that was read (under READ COMMITTED
-//! a concurrent writer's UPDATE waits for ours and then matches no row); a new user's row is
-//! an `INSERT … ON CONFLICT DO NOTHING`. The audit rows commit in the same transaction.
+//! Atomicity: each write is one statement, so one round trip and one implicit transaction: its
+//! `UPDATE … WHERE user_id = $1 AND version = $5` matches only while the row still has the
+//! version that was read (under READ COMMITTED a concurrent writer's UPDATE waits for ours and
+//! then matches no row); a new user's row is an `INSERT … ON CONFLICT DO NOTHING`. The audit
+//! rows are inserted by a second data-modifying `WITH` part of the same statement, one row per
+//! event for each record row written, so they commit with the record or not at all.
 //! Migrations hold a transaction-scoped advisory lock, so processes starting at once migrate
 //! one after the other.
 //!
@@ -49,10 +51,25 @@ const MIGRATION_1: &str = "
     );
     CREATE INDEX mfakit_audit_by_user ON mfakit_audit (user_id, id DESC);";
 const LOAD: &str = "SELECT record, version FROM mfakit_records WHERE user_id = $1";
-const INSERT_RECORD: &str = "INSERT INTO mfakit_records (user_id, version, record, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING";
-const UPDATE_RECORD: &str = "UPDATE mfakit_records SET version = $2, record = $3, updated_at = $4 WHERE user_id = $1 AND version = $5";
-const INSERT_EVENT: &str =
-    "INSERT INTO mfakit_audit (user_id, at, kind, method, outcome) VALUES ($1, $2, $3, $4, $5)";
+/// The audit rows of a write: `$6..$9` are the events' times, kinds, methods and outcomes as
+/// arrays, inserted in their order (`WITH ORDINALITY`, so the ids increase as they did one by
+/// one) for each record row the statement wrote, i.e. once or never.
+macro_rules! with_events {
+    ($write:literal) => {
+        concat!(
+            "WITH w AS (",
+            $write,
+            " RETURNING user_id), e AS (INSERT INTO mfakit_audit (user_id, at, kind, method, outcome) ",
+            "SELECT w.user_id, ev.at, ev.kind, ev.method, ev.outcome FROM w, ",
+            "unnest($6::bigint[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS ev(at, kind, method, outcome, n) ",
+            "ORDER BY ev.n) SELECT count(*) FROM w"
+        )
+    };
+}
+// `$5` (the expected version) is unused by the insert; it is cast so that both statements take
+// the same parameters.
+const INSERT_RECORD: &str = with_events!("INSERT INTO mfakit_records (user_id, version, record, updated_at) SELECT $1, $2, $3, $4 WHERE $5::bigint = 0 ON CONFLICT (user_id) DO NOTHING");
+const UPDATE_RECORD: &str = with_events!("UPDATE mfakit_records SET version = $2, record = $3, updated_at = $4 WHERE user_id = $1 AND version = $5");
 const READ_AUDIT: &str = "SELECT at, kind, method, outcome FROM mfakit_audit WHERE user_id = $1 ORDER BY id DESC LIMIT $2";
 
 /// A connection and its prepared statements (one round trip less per query).
@@ -178,41 +195,41 @@ impl Backend for PostgresBackend {
         let version = to_i64(record.version)?;
         let expected_i = to_i64(expected)?;
         let now = to_i64(events.first().map_or(0, |e| e.at))?;
+        let mut at = Vec::with_capacity(events.len());
+        for e in events {
+            at.push(to_i64(e.at)?);
+        }
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+        let methods: Vec<Option<&str>> = events
+            .iter()
+            .map(|e| e.method.map(|m| m.as_str()))
+            .collect();
+        let outcomes: Vec<&str> = events.iter().map(|e| e.outcome.as_str()).collect();
         self.with_conn(|c| {
-            let insert = c.statement(INSERT_RECORD)?;
-            let update = c.statement(UPDATE_RECORD)?;
-            let event = c.statement(INSERT_EVENT)?;
-            let mut tx = c.client.transaction().map_err(pg_err("begin"))?;
-            // The conditional write: matches only the version that was read.
-            let written = if expected == 0 {
-                tx.execute(&insert, &[&user_id, &version, &record.record, &now])
+            // The conditional write and its audit rows, one statement: see the module docs.
+            let stmt = c.statement(if expected == 0 {
+                INSERT_RECORD
             } else {
-                tx.execute(
-                    &update,
-                    &[&user_id, &version, &record.record, &now, &expected_i],
-                )
-            }
-            .map_err(pg_err("write"))?;
-            if written != 1 {
-                tx.rollback().map_err(pg_err("rollback"))?;
-                return Ok(false);
-            }
-            for e in events {
-                let method = e.method.map(|m| m.as_str());
-                tx.execute(
-                    &event,
+                UPDATE_RECORD
+            })?;
+            let row = c
+                .client
+                .query_one(
+                    &stmt,
                     &[
                         &user_id,
-                        &to_i64(e.at)?,
-                        &e.kind.as_str(),
-                        &method,
-                        &e.outcome,
+                        &version,
+                        &record.record,
+                        &now,
+                        &expected_i,
+                        &at,
+                        &kinds,
+                        &methods,
+                        &outcomes,
                     ],
                 )
-                .map_err(pg_err("audit"))?;
-            }
-            tx.commit().map_err(pg_err("commit"))?;
-            Ok(true)
+                .map_err(pg_err("write"))?;
+            Ok(row.get::<_, i64>(0) == 1)
         })
     }
 

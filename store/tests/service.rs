@@ -37,9 +37,10 @@ per_backend!(
     corrupt_or_newer_records_are_typed_errors_and_left_alone,
     restart_loses_nothing_acknowledged,
     setup_without_verification_is_active_at_once,
+    a_write_and_its_audit_rows_land_together_or_not_at_all,
 );
 
-use mfakit_core::{Method, MfaError, ServicePolicy, Verdict};
+use mfakit_core::{AuditEvent, AuditKind, Method, MfaError, ServicePolicy, Verdict};
 use mfakit_store::{open_backend, MfaService, StoreOptions, StoredRecord};
 
 /// Enrols a confirmed TOTP for a new user at T0; returns (user, uri, recovery codes).
@@ -707,4 +708,83 @@ fn redis_wait_reports_unconfirmed_writes() {
         .err()
         .unwrap();
     assert_eq!(err.code(), "invalid_parameter");
+}
+
+/// The backend's conditional write directly: a write's events appear in their order (newest
+/// first when read), a write that loses (a stale version, an existing user) leaves neither the
+/// record nor any audit row, and an event without a method reads back as such.
+fn a_write_and_its_audit_rows_land_together_or_not_at_all(name: &str, url: &str) {
+    let backend = open_backend(url, StoreOptions::default()).unwrap();
+    let user = user("cas-audit");
+    let event = |at: u64, kind: AuditKind, method: Option<Method>, outcome: &str| AuditEvent {
+        at,
+        user_id: user.clone(),
+        kind,
+        method,
+        outcome: outcome.to_owned(),
+    };
+    let record = |text: &str, version: u64| StoredRecord {
+        record: text.to_owned(),
+        version,
+    };
+    let first = [
+        event(T0, AuditKind::Enrolled, Some(Method::Totp), "pending"),
+        event(T0, AuditKind::Confirmed, Some(Method::Totp), "accepted"),
+        event(T0, AuditKind::Unlocked, None, "operator"),
+    ];
+    assert!(backend
+        .compare_and_swap(&user, 0, &record("{\"v\":1}", 1), &first)
+        .unwrap());
+    // A second insert of the same user loses, and so do its events.
+    let lost = [event(
+        T0 + 1,
+        AuditKind::Disabled,
+        Some(Method::Sms),
+        "lost-insert",
+    )];
+    assert!(!backend
+        .compare_and_swap(&user, 0, &record("{\"v\":9}", 1), &lost)
+        .unwrap());
+    // An update from a stale version loses; one from the current version wins.
+    let stale = [event(
+        T0 + 2,
+        AuditKind::Disabled,
+        Some(Method::Email),
+        "lost-update",
+    )];
+    assert!(!backend
+        .compare_and_swap(&user, 7, &record("{\"v\":8}", 8), &stale)
+        .unwrap());
+    let second = [
+        event(T0 + 3, AuditKind::Failed, Some(Method::Totp), "wrong"),
+        event(T0 + 3, AuditKind::Locked, None, "locked"),
+    ];
+    assert!(backend
+        .compare_and_swap(&user, 1, &record("{\"v\":2}", 2), &second)
+        .unwrap());
+    // No events at all is a write too.
+    assert!(backend
+        .compare_and_swap(&user, 2, &record("{\"v\":3}", 3), &[])
+        .unwrap());
+    assert_eq!(
+        backend.load(&user).unwrap(),
+        Some(record("{\"v\":3}", 3)),
+        "{name}"
+    );
+    let read = backend.audit(&user, 50).unwrap();
+    let got: Vec<(u64, &str, Option<Method>, &str)> = read
+        .iter()
+        .map(|e| (e.at, e.kind.as_str(), e.method, e.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (T0 + 3, "locked", None, "locked"),
+            (T0 + 3, "failed", Some(Method::Totp), "wrong"),
+            (T0, "unlocked", None, "operator"),
+            (T0, "confirmed", Some(Method::Totp), "accepted"),
+            (T0, "enrolled", Some(Method::Totp), "pending"),
+        ],
+        "{name}"
+    );
 }
