@@ -51,13 +51,11 @@ const MATCH: jint = 1;
 const PACKED_FALLBACK: jlong = -1;
 /// Answer of the OTP verify functions: a wrong, reused or out-of-window code (`null`).
 const PACKED_NO_MATCH: jlong = -2;
-/// A match crosses as one non-negative `long`, `step * MATCH_BASE + drift + MATCH_OFFSET`, the
-/// packing node/src/otp.rs uses: allocating and filling a `long[2]` per call cost more than the
-/// rest of the crossing. Drifts are bounded by the window (100) and the look-ahead (1000), well
-/// inside `MATCH_OFFSET`; a step of 2^51 or more (an HOTP counter near `Long.MAX_VALUE`) takes
-/// the uniffi path. The patched Kotlin (kotlin/jni/PatchJni.java) unpacks it.
-const MATCH_BASE: i64 = 4096;
-const MATCH_OFFSET: i64 = 2048;
+// A match crosses as one non-negative `long`, the core's `OtpMatch::packed` form (the one
+// node/src/otp.rs uses): allocating and filling a `long[2]` per call cost more than the rest
+// of the crossing. A match that does not pack below 2^63 (an HOTP counter near
+// `Long.MAX_VALUE`) takes the uniffi path. The patched Kotlin (kotlin/jni/PatchJni.java)
+// unpacks it with the same two constants.
 /// Longer codes (the hostile-input tests pass megabytes) take the uniffi path.
 const MAX_CODE: usize = 64;
 /// Longer challenge ids take the uniffi path (the core refuses ids over 1024 bytes).
@@ -177,20 +175,17 @@ unsafe fn new_string(env: *mut JNIEnv, s: &str) -> Option<jstring> {
     (!js.is_null()).then_some(js)
 }
 
-/// A verify answer: the packed match (see [`MATCH_BASE`]), `PACKED_NO_MATCH`, or `None` (fall
-/// back) for a match that does not pack.
+/// A verify answer: the packed match (`OtpMatch::packed` in the core), `PACKED_NO_MATCH`, or
+/// `None` (fall back) for a match that does not pack.
 fn packed(m: Option<OtpMatch>) -> Option<jlong> {
     let Some(m) = m else {
         return Some(PACKED_NO_MATCH);
     };
-    let drift = m
-        .drift
-        .checked_add(MATCH_OFFSET)
-        .filter(|d| (0..MATCH_BASE).contains(d))?;
-    m.step
-        .checked_mul(MATCH_BASE)
-        .filter(|&b| b >= 0)?
-        .checked_add(drift)
+    let core = mfakit_core::OtpMatch {
+        step: u64::try_from(m.step).ok()?,
+        drift: m.drift,
+    };
+    jlong::try_from(core.packed()?).ok()
 }
 
 fn after(has_after: jboolean, after_step: jlong) -> Option<i64> {

@@ -73,6 +73,28 @@ pub struct OtpMatch {
     pub drift: i64,
 }
 
+impl OtpMatch {
+    /// Multiplier of `step` in [`OtpMatch::packed`].
+    pub const PACK_BASE: u64 = 4096;
+    /// Added to `drift` in [`OtpMatch::packed`], so that a negative drift packs as a digit.
+    pub const PACK_OFFSET: i64 = 2048;
+
+    /// The match as one number, `step * PACK_BASE + drift + PACK_OFFSET`, for bindings where
+    /// a number crosses far more cheaply than an object (Node, the JVM); `None` if it does not
+    /// fit a `u64`. Drifts are bounded by the window (100) and the look-ahead (1000), well
+    /// inside `PACK_OFFSET`. A binding that needs a smaller range (a double's 2^53) filters
+    /// the result: since the drift part is below `PACK_BASE`, a bound on the packed number is
+    /// a bound on the step.
+    pub fn packed(&self) -> Option<u64> {
+        let drift = self
+            .drift
+            .checked_add(Self::PACK_OFFSET)
+            .and_then(|d| u64::try_from(d).ok())
+            .filter(|&d| d < Self::PACK_BASE)?;
+        self.step.checked_mul(Self::PACK_BASE)?.checked_add(drift)
+    }
+}
+
 /// How many time steps around the current one a TOTP verification accepts
 /// (RFC 6238 section 5.2). Asymmetric on purpose: codes from the past are common (a user
 /// typing slowly), codes from the future mean a clock running ahead.
@@ -732,6 +754,19 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "incompatible_profile");
+    }
+
+    #[test]
+    fn packed_match() {
+        let m = |step, drift| OtpMatch { step, drift };
+        assert_eq!(m(0, -1).packed(), Some(2047));
+        assert_eq!(m(10, 0).packed(), Some(10 * 4096 + 2048));
+        assert_eq!(m(10, 1000).packed(), Some(10 * 4096 + 3048));
+        assert_eq!(m(10, -2048).packed(), Some(10 * 4096));
+        // A drift outside the digit, or a step that overflows, does not pack.
+        assert_eq!(m(10, 2048).packed(), None);
+        assert_eq!(m(10, -2049).packed(), None);
+        assert_eq!(m(u64::MAX / 4096 + 1, 0).packed(), None);
     }
 
     #[test]

@@ -36,7 +36,7 @@ native.__registerErrorClass(MfaError)
 // `verify` results cross from Rust as one number, `step * 4096 + drift + 2048`, and become
 // `{ step, drift }` here: an object literal is built on V8's fast path, where building it
 // through N-API cost a fifth of a verification. A step too large to pack arrives as the object
-// itself. The constants are MATCH_BASE and MATCH_OFFSET in node/src/otp.rs.
+// itself. The constants are OtpMatch::PACK_BASE and PACK_OFFSET in core/src/otp.rs.
 function unpackMatch(packed) {
   if (typeof packed !== 'number') return packed
   return { step: Math.floor(packed / 4096), drift: (packed % 4096) - 2048 }

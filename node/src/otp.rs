@@ -25,33 +25,21 @@ pub struct OtpMatch {
     pub drift: i64,
 }
 
-/// How a match crosses to JavaScript: `verify` returns one number,
-/// `step * MATCH_BASE + drift + MATCH_OFFSET`, which `lib/index.js` turns into
-/// `{ step, drift }`. Building that object through N-API (two property stores on a fresh
-/// object), or calling a JS function from Rust to build it, cost a fifth of a whole
-/// verification (measured in instructions with callgrind); a number crosses for almost
-/// nothing and the object literal is built on V8's fast path. Drifts are bounded by the window
-/// (100) and the look-ahead (1000), well inside `MATCH_OFFSET`; a step too large to pack
-/// exactly below 2^53 comes back as the object itself. `lib/index.js` holds the same two
-/// constants.
-const MATCH_BASE: u64 = 4096;
-const MATCH_OFFSET: i64 = 2048;
-
-/// A match as `verify` returns it to `lib/index.js` (see [`MATCH_BASE`]).
+/// How a match crosses to JavaScript: `verify` returns one number, the core's
+/// [`mfa::OtpMatch::packed`] form, which `lib/index.js` turns into `{ step, drift }`. Building
+/// that object through N-API (two property stores on a fresh object), or calling a JS function
+/// from Rust to build it, cost a fifth of a whole verification (measured in instructions with
+/// callgrind); a number crosses for almost nothing and the object literal is built on V8's
+/// fast path. A step too large to pack exactly below 2^53 comes back as the object itself.
+/// `lib/index.js` holds the same two constants (`PACK_BASE`, `PACK_OFFSET`).
 type Packed = Either<f64, OtpMatch>;
 
 fn packed(m: Option<mfa::OtpMatch>) -> Option<Packed> {
     let m = m?;
-    let base = m.step.checked_mul(MATCH_BASE).filter(|&b| b < 1 << 53);
-    let drift = m
-        .drift
-        .checked_add(MATCH_OFFSET)
-        .and_then(|d| u64::try_from(d).ok())
-        .filter(|&d| d < MATCH_BASE);
-    Some(match (base, drift) {
+    Some(match m.packed().filter(|&p| p < 1 << 53) {
         // Below 2^53: exact as a double.
-        (Some(base), Some(drift)) => Either::A((base + drift) as f64),
-        _ => Either::B(OtpMatch::from(m)),
+        Some(p) => Either::A(p as f64),
+        None => Either::B(OtpMatch::from(m)),
     })
 }
 
@@ -362,7 +350,7 @@ impl Totp {
     }
 
     /// `verify` with `at`, `window` and `afterStep` as numbers (`-1`: not given) and its
-    /// result packed into a number (see `verify_numbers` and `MATCH_BASE`).
+    /// result packed into a number (see `verify_numbers` and `packed`).
     #[napi(js_name = "__verifyNumbers", skip_typescript)]
     pub fn verify_packed(
         &self,
@@ -533,7 +521,7 @@ pub fn verify_totp(
 
 /// `verifyTotp` with `at`, `window`, `afterStep`, `digits`, `period` and `t0` as numbers
 /// (`-1`: not given) and its result packed into a number (see `verify_numbers` and
-/// `MATCH_BASE`). Checked in the order of `new Totp(...)` and then `verify`.
+/// `packed`). Checked in the order of `new Totp(...)` and then `verify`.
 #[napi(js_name = "__verifyTotpNumbers", skip_typescript)]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_totp_packed(
@@ -730,14 +718,14 @@ impl Hotp {
         counter: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> napi::Result<Option<OtpMatch>> {
-        // `lib/index.js` calls `__verifyPacked` instead (see `MATCH_BASE`); this method gives
+        // `lib/index.js` calls `__verifyPacked` instead (see `packed`); this method gives
         // `verify` its signature and documentation in index.d.ts.
         Ok(self
             .verify_match(&env, code, counter, options)?
             .map(OtpMatch::from))
     }
 
-    /// `verify` with its result packed into a number (see `MATCH_BASE`).
+    /// `verify` with its result packed into a number (see `packed`).
     #[napi(js_name = "__verifyPacked", skip_typescript)]
     pub fn verify_packed(
         &self,

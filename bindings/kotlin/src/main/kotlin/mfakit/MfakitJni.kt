@@ -23,7 +23,7 @@ internal object MfakitJni {
     const val MATCH = 1
     /**
      * An OTP verify native's answer: no match (`null`). `-1` means: take the uniffi path; a
-     * value `>= 0` is a match, `step * 4096 + drift + 2048` ([otpMatch]; jni.rs `MATCH_BASE`).
+     * value `>= 0` is a match, `step * 4096 + drift + 2048` ([otpMatch]; `OtpMatch::packed` in core/src/otp.rs).
      */
     const val NO_MATCH = -2L
 
