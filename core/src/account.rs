@@ -750,23 +750,31 @@ impl MfaRecord {
         if stored.len() > MAX_RECORD_LEN {
             return Err(MfaError::stored("record too large"));
         }
-        #[derive(Deserialize)]
-        struct Head {
-            schema: u32,
+        // One parse when the record is well formed (the common case); only a record that
+        // does not parse is read again, for its schema number, to say why.
+        let record: MfaRecord = match serde_json::from_str(stored) {
+            Ok(record) => record,
+            Err(e) => {
+                #[derive(Deserialize)]
+                struct Head {
+                    schema: u32,
+                }
+                return Err(match serde_json::from_str::<Head>(stored) {
+                    Err(_) => MfaError::stored("record is not valid JSON with a schema"),
+                    Ok(head) if head.schema > RECORD_SCHEMA => newer_schema(head.schema),
+                    Ok(head) if head.schema != RECORD_SCHEMA => {
+                        MfaError::stored("unknown record schema")
+                    }
+                    Ok(_) => MfaError::stored(format!("malformed record: {}", redact_serde(&e))),
+                });
+            }
+        };
+        if record.schema > RECORD_SCHEMA {
+            return Err(newer_schema(record.schema));
         }
-        let head: Head = serde_json::from_str(stored)
-            .map_err(|_| MfaError::stored("record is not valid JSON with a schema"))?;
-        if head.schema > RECORD_SCHEMA {
-            return Err(MfaError::stored(format!(
-                "record schema {} is newer than this mfakit ({RECORD_SCHEMA}); upgrade mfakit",
-                head.schema
-            )));
-        }
-        if head.schema != RECORD_SCHEMA {
+        if record.schema != RECORD_SCHEMA {
             return Err(MfaError::stored("unknown record schema"));
         }
-        let record: MfaRecord = serde_json::from_str(stored)
-            .map_err(|e| MfaError::stored(format!("malformed record: {}", redact_serde(&e))))?;
         if record.user_id != user_id {
             return Err(MfaError::stored("record belongs to another user"));
         }
@@ -1727,6 +1735,12 @@ fn totp_params(factor: &TotpFactor) -> Result<TotpParams> {
 }
 
 /// serde's messages may quote the input; keep only the position.
+fn newer_schema(schema: u32) -> MfaError {
+    MfaError::stored(format!(
+        "record schema {schema} is newer than this mfakit ({RECORD_SCHEMA}); upgrade mfakit"
+    ))
+}
+
 fn redact_serde(e: &serde_json::Error) -> String {
     format!("line {} column {}", e.line(), e.column())
 }

@@ -52,7 +52,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use crate::error::{MfaError, Result};
 use crate::limiter::parse_num;
 use crate::otp::MAX_CODE_INPUT_LEN;
-use crate::sealed::{b64d, b64e};
+use crate::sealed::{b64d, b64e_into};
 
 /// Crockford's base32 alphabet in lower case: no `i`, `l`, `o`, `u`.
 pub const RECOVERY_ALPHABET: &str = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -457,19 +457,27 @@ impl RecoveryCodeSet {
 
     /// The stored form (see the module docs).
     pub fn to_stored(&self) -> String {
+        use std::fmt::Write;
         let p = &self.params;
-        let entries: Vec<String> = self
-            .slots
-            .iter()
-            .map(|s| format!("{}.{}.{}", char::from(s.id), b64e(&s.salt), b64e(&s.hash)))
-            .collect();
-        format!(
-            "{PREFIX}m={},t={},p={}:{}",
-            p.m_cost_kib,
-            p.t_cost,
-            p.p_cost,
-            entries.join(";")
-        )
+        // One string, written in place: this runs on every write of a record that has
+        // recovery codes, so no per-slot strings are made and joined.
+        let mut out = String::with_capacity(PREFIX.len() + 32 + self.slots.len() * 68);
+        let _ = write!(
+            out,
+            "{PREFIX}m={},t={},p={}:",
+            p.m_cost_kib, p.t_cost, p.p_cost
+        );
+        for (i, s) in self.slots.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push(char::from(s.id));
+            out.push('.');
+            b64e_into(&s.salt, &mut out);
+            out.push('.');
+            b64e_into(&s.hash, &mut out);
+        }
+        out
     }
 
     /// Parses a stored set; anything malformed is [`MfaError::InvalidStoredValue`].

@@ -57,6 +57,11 @@ pub(crate) fn b64e(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Appends `bytes` as unpadded base64url to `out`.
+pub(crate) fn b64e_into(bytes: &[u8], out: &mut String) {
+    URL_SAFE_NO_PAD.encode_string(bytes, out);
+}
+
 /// Decodes unpadded base64url; anything else is an [`MfaError::InvalidStoredValue`].
 pub(crate) fn b64d(text: &str, what: &str) -> Result<Vec<u8>> {
     URL_SAFE_NO_PAD

@@ -80,11 +80,40 @@ pub trait Backend: Send + Sync {
         events: &[AuditEvent],
     ) -> Result<bool>;
 
+    /// Loads the user's record, lets `decide` make the transition, and writes what it decided,
+    /// all in one transaction that holds the store's write lock from the load to the commit,
+    /// so that no other writer, in this process or another, can come between. Backends that
+    /// have such a lock cheaply (SQLite: `BEGIN IMMEDIATE`) implement it; the service uses it
+    /// for the operations whose decision is quick (no argon2), and [`Backend::compare_and_swap`]
+    /// for the others, so that a slow decision never holds every other user's writes.
+    ///
+    /// `Ok(None)`: this backend has no such lock (the default); `decide` was not called.
+    /// `Ok(Some(false))`: the record changed under the lock after all (it cannot on SQLite;
+    /// the write is still conditional on the version); nothing was written.
+    fn update_locked(
+        &self,
+        user_id: &str,
+        decide: &mut dyn FnMut(Option<StoredRecord>) -> Result<Decision>,
+    ) -> Result<Option<bool>> {
+        let _ = (user_id, decide);
+        Ok(None)
+    }
+
     /// The user's audit events, newest first, at most `limit`.
     fn audit(&self, user_id: &str, limit: usize) -> Result<Vec<AuditEvent>>;
 
     /// Which backend this is: `sqlite`, `postgres` or `redis`.
     fn kind(&self) -> &'static str;
+}
+
+/// What [`Backend::update_locked`]'s `decide` wants written.
+#[derive(Debug)]
+pub enum Decision {
+    /// Nothing changed: write nothing.
+    Unchanged,
+    /// Write this record (its version one more than the loaded one's, or 1 for a new user)
+    /// and append these events.
+    Write(StoredRecord, Vec<AuditEvent>),
 }
 
 /// Store settings that are not in the URL.
@@ -216,29 +245,55 @@ impl MfaService {
     }
 
     fn load(&self, user_id: &str) -> Result<(MfaRecord, u64)> {
-        match self.backend.load(user_id)? {
-            None => Ok((MfaRecord::new(user_id)?, 0)),
-            Some(stored) => {
-                let record = MfaRecord::from_stored(user_id, &stored.record)?;
-                if record.version() != stored.version {
-                    return Err(MfaError::InvalidStoredValue {
-                        reason: "record version differs from the store's".into(),
-                    });
-                }
-                Ok((record, stored.version))
-            }
-        }
+        parse_stored(user_id, self.backend.load(user_id)?)
     }
 
-    /// The load → transition → compare-and-swap loop.
+    /// The load → transition → write loop. `quick`: the transition does no slow work (no
+    /// argon2), so on a backend with a write lock ([`Backend::update_locked`]) it runs under
+    /// that lock, in one transaction with the load and the write; otherwise, and for slow
+    /// transitions, it runs between a load and a compare-and-swap, retried when another writer
+    /// got there first.
     fn update<T>(
         &self,
         user_id: &str,
+        quick: bool,
         mut op: impl FnMut(&MfaRecord, u64, &mut OsRng) -> Result<Transition<T>>,
     ) -> Result<T> {
         validate_user_id(user_id)?;
         let _queue = self.stripe(user_id);
         for attempt in 0..MAX_ATTEMPTS {
+            if quick {
+                let mut outcome = None;
+                let mut decide = |stored: Option<StoredRecord>| -> Result<Decision> {
+                    let (record, _) = parse_stored(user_id, stored)?;
+                    let transition = op(&record, self.now(), &mut OsRng)?;
+                    let decision = if transition.changed {
+                        Decision::Write(
+                            StoredRecord {
+                                record: transition.record.to_stored(),
+                                version: transition.record.version(),
+                            },
+                            transition.events,
+                        )
+                    } else {
+                        Decision::Unchanged
+                    };
+                    outcome = Some(transition.outcome);
+                    Ok(decision)
+                };
+                match self.backend.update_locked(user_id, &mut decide)? {
+                    Some(true) => {
+                        return outcome.ok_or_else(|| {
+                            MfaError::storage("the store committed without deciding")
+                        })
+                    }
+                    Some(false) => {
+                        backoff(attempt);
+                        continue;
+                    }
+                    None => {}
+                }
+            }
             let (record, version) = self.load(user_id)?;
             let transition = op(&record, self.now(), &mut OsRng)?;
             if !transition.changed {
@@ -254,9 +309,7 @@ impl MfaService {
             {
                 return Ok(transition.outcome);
             }
-            // Lost the race: back off a random 0..2^attempt ms (at most 50 ms), then reload.
-            let cap = 1u64 << attempt.min(6);
-            std::thread::sleep(Duration::from_millis(OsRng.gen_range(0..cap.min(50) + 1)));
+            backoff(attempt);
         }
         Err(MfaError::Conflict)
     }
@@ -268,14 +321,14 @@ impl MfaService {
         account: &str,
         require_verification: bool,
     ) -> Result<TotpSetup> {
-        self.update(user_id, |r, now, rng| {
+        self.update(user_id, false, |r, now, rng| {
             r.setup_totp(&self.ctx, account, require_verification, now, rng)
         })
     }
 
     /// Confirms the pending TOTP; see [`MfaRecord::confirm_totp`].
     pub fn confirm_totp(&self, user_id: &str, code: &str) -> Result<Verification> {
-        self.update(user_id, |r, now, rng| {
+        self.update(user_id, false, |r, now, rng| {
             r.confirm_totp(&self.ctx, code, now, rng)
         })
     }
@@ -287,7 +340,7 @@ impl MfaService {
         method: Method,
         address: &str,
     ) -> Result<CodeToSend> {
-        self.update(user_id, |r, now, rng| {
+        self.update(user_id, true, |r, now, rng| {
             r.setup_contact(&self.ctx, method, address, now, rng)
         })
     }
@@ -299,20 +352,22 @@ impl MfaService {
         method: Method,
         code: &str,
     ) -> Result<Verification> {
-        self.update(user_id, |r, now, rng| {
+        self.update(user_id, false, |r, now, rng| {
             r.confirm_contact(&self.ctx, method, code, now, rng)
         })
     }
 
     /// Opens a login challenge for a user whose password the application checked.
     pub fn start_login(&self, user_id: &str) -> Result<LoginStart> {
-        self.update(user_id, |r, now, rng| r.start_login(&self.ctx, now, rng))
+        self.update(user_id, true, |r, now, rng| {
+            r.start_login(&self.ctx, now, rng)
+        })
     }
 
     /// Issues the email or SMS code of a login challenge, for the application to deliver.
     pub fn send_code(&self, challenge_id: &str, method: Method) -> Result<CodeToSend> {
         let user_id = self.ctx.challenge_user(challenge_id)?;
-        self.update(&user_id, |r, now, rng| {
+        self.update(&user_id, true, |r, now, rng| {
             r.send_code(&self.ctx, challenge_id, method, now, rng)
         })
     }
@@ -320,21 +375,23 @@ impl MfaService {
     /// Verifies a login challenge and completes the login in the same atomic step.
     pub fn verify(&self, challenge_id: &str, method: Method, code: &str) -> Result<Verification> {
         let user_id = self.ctx.challenge_user(challenge_id)?;
-        self.update(&user_id, |r, now, _| {
+        self.update(&user_id, method != Method::RecoveryCode, |r, now, _| {
             r.verify_login(&self.ctx, challenge_id, method, code, now)
         })
     }
 
     /// Issues an email or SMS code for a step-up.
     pub fn send_step_up_code(&self, user_id: &str, method: Method) -> Result<CodeToSend> {
-        self.update(user_id, |r, now, rng| {
+        self.update(user_id, true, |r, now, rng| {
             r.send_step_up_code(&self.ctx, method, now, rng)
         })
     }
 
     /// Step-up verification of a signed-in user.
     pub fn step_up(&self, user_id: &str, method: Method, code: &str) -> Result<Verification> {
-        self.update(user_id, |r, now, _| r.step_up(&self.ctx, method, code, now))
+        self.update(user_id, method != Method::RecoveryCode, |r, now, _| {
+            r.step_up(&self.ctx, method, code, now)
+        })
     }
 
     /// Methods, recovery codes left, lockout.
@@ -344,12 +401,12 @@ impl MfaService {
 
     /// Removes a method (needs a recent step-up).
     pub fn disable(&self, user_id: &str, method: Method) -> Result<()> {
-        self.update(user_id, |r, now, _| r.disable(&self.ctx, method, now))
+        self.update(user_id, true, |r, now, _| r.disable(&self.ctx, method, now))
     }
 
     /// Replaces the recovery codes; returns the new ones, once.
     pub fn regenerate_recovery_codes(&self, user_id: &str) -> Result<Vec<RecoveryCode>> {
-        self.update(user_id, |r, now, rng| {
+        self.update(user_id, false, |r, now, rng| {
             r.regenerate_recovery_codes(&self.ctx, now, rng)
         })
     }
@@ -361,12 +418,12 @@ impl MfaService {
 
     /// Operator: lift a lockout.
     pub fn unlock(&self, user_id: &str) -> Result<()> {
-        self.update(user_id, |r, now, _| Ok(r.unlock(now)))
+        self.update(user_id, true, |r, now, _| Ok(r.unlock(now)))
     }
 
     /// Operator: remove every method (an audit event records it).
     pub fn reset(&self, user_id: &str) -> Result<()> {
-        self.update(user_id, |r, now, _| Ok(r.reset(now)))
+        self.update(user_id, true, |r, now, _| Ok(r.reset(now)))
     }
 
     /// The user's audit events, newest first (`limit` 1 to 1000).
@@ -377,6 +434,28 @@ impl MfaService {
         }
         self.backend.audit(user_id, limit)
     }
+}
+
+/// A record as loaded (an empty one, version 0, if none), checked against the store's version.
+fn parse_stored(user_id: &str, stored: Option<StoredRecord>) -> Result<(MfaRecord, u64)> {
+    match stored {
+        None => Ok((MfaRecord::new(user_id)?, 0)),
+        Some(stored) => {
+            let record = MfaRecord::from_stored(user_id, &stored.record)?;
+            if record.version() != stored.version {
+                return Err(MfaError::InvalidStoredValue {
+                    reason: "record version differs from the store's".into(),
+                });
+            }
+            Ok((record, stored.version))
+        }
+    }
+}
+
+/// After a lost race: back off a random 0..2^attempt ms (at most 50 ms) before reloading.
+fn backoff(attempt: u32) {
+    let cap = 1u64 << attempt.min(6);
+    std::thread::sleep(Duration::from_millis(OsRng.gen_range(0..cap.min(50) + 1)));
 }
 
 /// Turns a driver error into [`MfaError::Storage`] without leaking the URL's password.

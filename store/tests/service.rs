@@ -38,10 +38,11 @@ per_backend!(
     restart_loses_nothing_acknowledged,
     setup_without_verification_is_active_at_once,
     a_write_and_its_audit_rows_land_together_or_not_at_all,
+    a_locked_update_writes_what_it_decides_and_loses_no_update,
 );
 
 use mfakit_core::{AuditEvent, AuditKind, Method, MfaError, ServicePolicy, Verdict};
-use mfakit_store::{open_backend, MfaService, StoreOptions, StoredRecord};
+use mfakit_store::{open_backend, Decision, MfaService, StoreOptions, StoredRecord};
 
 /// Enrols a confirmed TOTP for a new user at T0; returns (user, uri, recovery codes).
 fn enrolled(svc: &MfaService, clock: &TestClock, tag: &str) -> (String, String, Vec<String>) {
@@ -787,4 +788,83 @@ fn a_write_and_its_audit_rows_land_together_or_not_at_all(name: &str, url: &str)
         ],
         "{name}"
     );
+}
+
+/// `Backend::update_locked` directly: where a backend has it (SQLite), what `decide` returns is
+/// written with its events, `Unchanged` and an error write nothing, and 8 threads × 25
+/// increments under it lose none (no compare-and-swap, no retry). Elsewhere it declines
+/// without calling `decide`, and the service uses compare-and-swap.
+fn a_locked_update_writes_what_it_decides_and_loses_no_update(name: &str, url: &str) {
+    let backend = open_backend(url, StoreOptions::default()).unwrap();
+    let user = user("locked");
+    let mut called = false;
+    let first = backend
+        .update_locked(&user, &mut |stored| {
+            called = true;
+            assert_eq!(stored, None);
+            Ok(Decision::Write(
+                StoredRecord {
+                    record: "0".into(),
+                    version: 1,
+                },
+                vec![AuditEvent {
+                    at: T0,
+                    user_id: user.clone(),
+                    kind: AuditKind::Unlocked,
+                    method: None,
+                    outcome: "operator".into(),
+                }],
+            ))
+        })
+        .unwrap();
+    if name != "sqlite" {
+        assert_eq!((first, called), (None, false), "{name}");
+        return;
+    }
+    assert_eq!(first, Some(true));
+    let stored = |text: &str, version: u64| {
+        Some(StoredRecord {
+            record: text.into(),
+            version,
+        })
+    };
+    assert_eq!(backend.load(&user).unwrap(), stored("0", 1));
+    assert_eq!(backend.audit(&user, 10).unwrap().len(), 1);
+    // Unchanged and an error write nothing.
+    assert_eq!(
+        backend
+            .update_locked(&user, &mut |_| Ok(Decision::Unchanged))
+            .unwrap(),
+        Some(true)
+    );
+    let err = backend
+        .update_locked(&user, &mut |_| Err(MfaError::stored("decided to fail")))
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_stored_value");
+    assert_eq!(backend.load(&user).unwrap(), stored("0", 1));
+    // Concurrent increments, each a load and a write under the lock.
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                for _ in 0..25 {
+                    let done = backend
+                        .update_locked(&user, &mut |stored| {
+                            let stored = stored.unwrap();
+                            let n: u64 = stored.record.parse().unwrap();
+                            Ok(Decision::Write(
+                                StoredRecord {
+                                    record: (n + 1).to_string(),
+                                    version: stored.version + 1,
+                                },
+                                Vec::new(),
+                            ))
+                        })
+                        .unwrap();
+                    assert_eq!(done, Some(true));
+                }
+            });
+        }
+    });
+    assert_eq!(backend.load(&user).unwrap(), stored("200", 201));
+    assert_eq!(backend.audit(&user, 10).unwrap().len(), 1);
 }
