@@ -7,8 +7,9 @@ target/bench-venv, installed from PyPI with scripts/bench-requirements.txt), col
 `BENCH {json}` lines and prints one table with the ratios of the two goals of issue 11:
 
   1. on SQLite, mfakit's throughput >= 10x django-otp's (same SQLite durability compared);
-  2. the service adds <= 2x the backend's own round trip for one conditional write, read
-     strictly: service median <= 2 x raw conditional write median (one caller).
+  2. the service adds <= 2x the backend's own round trip for one conditional write (one
+     caller, medians): as worded, service - raw <= 2 x raw; the strict reading, service <=
+     2 x raw, is printed beside it.
 
 Every timed call is an accepted TOTP verification of a fresh step. The numbers come from
 whatever machine runs this, shared or not: the CPU and the load average are printed with them.
@@ -198,8 +199,11 @@ def print_table(rows, model, sha_ni, load_before, load_after):
                     f"{'  (' + why + ')' if op == 'verify_token' and callers == 1 else ''}"
                 )
     print()
-    print("Goal 2: service <= 2x the backend's own round trip for one conditional write")
-    print("  (median latency ratios; 'vs raw' is the goal, 'vs CAS' is the store's write with audit)")
+    print("Goal 2: the service adds <= 2x the backend's own round trip for one conditional write")
+    print("  (median latencies, one caller judged; the goal's words read two ways, both shown:")
+    print("   as worded, what the service adds (service - raw) is at most 2 x raw;")
+    print("   strictly, the whole service call is at most 2 x raw)")
+    strict = []
     for store in STORES:
         for callers in (1, 8):
             s = find.get(("service", store, "", callers))
@@ -207,20 +211,24 @@ def print_table(rows, model, sha_ni, load_before, load_after):
             cas = find.get(("backend_cas", store, "", callers))
             if not (s and raw and cas):
                 continue
+            adds = (s["median_us"] - raw["median_us"]) / raw["median_us"]
             ratio = s["median_us"] / raw["median_us"]
-            ok = ratio <= 2
+            ok, ok_strict = adds <= 2, ratio <= 2
             if callers == 1:
                 verdicts.append(ok)
+                strict.append(ok_strict)
             print(
-                f"  {store:<14} {callers} caller(s): service / raw {ratio:5.2f}x"
-                f"  {'met' if ok else 'NOT met':<8} service / CAS {s['median_us'] / cas['median_us']:5.2f}x"
-                f"  service adds {s['median_us'] - raw['median_us']:8.1f} us to the raw write"
+                f"  {store:<14} {callers} caller(s): adds {s['median_us'] - raw['median_us']:8.1f} us"
+                f" = {adds:5.2f}x raw  {'met' if ok else 'NOT met':<8}"
+                f" strictly service / raw {ratio:5.2f}x  {'met' if ok_strict else 'NOT met':<8}"
+                f" (service / CAS {s['median_us'] / cas['median_us']:4.2f}x)"
                 f"{'' if callers == 1 else '  (shown, not judged)'}"
             )
     print()
     print(
         f"{sum(verdicts)} of {len(verdicts)} judged comparisons met their goal"
-        " (goal 1: verify_token rows, 1 and 8 callers; goal 2: 1 caller)."
+        " (goal 1: verify_token rows, 1 and 8 callers; goal 2 as worded: 1 caller);"
+        f" goal 2 read strictly: {sum(strict)} of {len(strict)}."
     )
 
 
