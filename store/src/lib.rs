@@ -458,6 +458,12 @@ fn backoff(attempt: u32) {
     std::thread::sleep(Duration::from_millis(OsRng.gen_range(0..cap.min(50) + 1)));
 }
 
+/// A version or time as the SQL backends' signed 64-bit integers.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn to_i64(v: u64) -> Result<i64> {
+    i64::try_from(v).map_err(|_| MfaError::param("version", "out of range"))
+}
+
 /// Turns a driver error into [`MfaError::Storage`] without leaking the URL's password.
 pub(crate) fn storage_error(what: &str, err: impl std::fmt::Display) -> MfaError {
     MfaError::storage(format!("{what}: {err}"))

@@ -26,7 +26,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use mfakit_core::{AuditEvent, MfaError, Result};
 
 use crate::pool::Pool;
-use crate::{storage_error, Backend, StoreOptions, StoredRecord, STORE_SCHEMA};
+use crate::{storage_error, to_i64, Backend, StoreOptions, StoredRecord, STORE_SCHEMA};
 
 /// An arbitrary constant naming mfakit's migration lock among the database's advisory locks.
 const MIGRATION_LOCK: i64 = 0x6d66_616b_6974;
@@ -257,8 +257,4 @@ impl Backend for PostgresBackend {
     fn kind(&self) -> &'static str {
         "postgres"
     }
-}
-
-fn to_i64(v: u64) -> Result<i64> {
-    i64::try_from(v).map_err(|_| MfaError::param("version", "out of range"))
 }

@@ -26,7 +26,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use mfakit_core::{AuditEvent, MfaError, Result};
 
 use crate::pool::Pool;
-use crate::{storage_error, Backend, Decision, StoreOptions, StoredRecord, STORE_SCHEMA};
+use crate::{storage_error, to_i64, Backend, Decision, StoreOptions, StoredRecord, STORE_SCHEMA};
 
 const CREATE_SCHEMA_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS mfakit_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)";
@@ -292,8 +292,4 @@ fn write(
             .map_err(sql_err("audit"))?;
     }
     Ok(true)
-}
-
-fn to_i64(v: u64) -> Result<i64> {
-    i64::try_from(v).map_err(|_| MfaError::param("version", "out of range"))
 }
