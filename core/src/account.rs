@@ -1734,13 +1734,14 @@ fn totp_params(factor: &TotpFactor) -> Result<TotpParams> {
     Ok(params)
 }
 
-/// serde's messages may quote the input; keep only the position.
+/// A stored record from a newer mfakit: the caller must leave it as it is.
 fn newer_schema(schema: u32) -> MfaError {
     MfaError::stored(format!(
         "record schema {schema} is newer than this mfakit ({RECORD_SCHEMA}); upgrade mfakit"
     ))
 }
 
+/// serde's messages may quote the input; keep only the position.
 fn redact_serde(e: &serde_json::Error) -> String {
     format!("line {} column {}", e.line(), e.column())
 }

@@ -264,17 +264,11 @@ impl MfaService {
         for attempt in 0..MAX_ATTEMPTS {
             if quick {
                 let mut outcome = None;
-                let mut decide = |stored: Option<StoredRecord>| -> Result<Decision> {
-                    let (record, _) = parse_stored(user_id, stored)?;
+                let mut decide = |current: Option<StoredRecord>| -> Result<Decision> {
+                    let (record, _) = parse_stored(user_id, current)?;
                     let transition = op(&record, self.now(), &mut OsRng)?;
                     let decision = if transition.changed {
-                        Decision::Write(
-                            StoredRecord {
-                                record: transition.record.to_stored(),
-                                version: transition.record.version(),
-                            },
-                            transition.events,
-                        )
+                        Decision::Write(stored(&transition.record), transition.events)
                     } else {
                         Decision::Unchanged
                     };
@@ -299,14 +293,12 @@ impl MfaService {
             if !transition.changed {
                 return Ok(transition.outcome);
             }
-            let stored = StoredRecord {
-                record: transition.record.to_stored(),
-                version: transition.record.version(),
-            };
-            if self
-                .backend
-                .compare_and_swap(user_id, version, &stored, &transition.events)?
-            {
+            if self.backend.compare_and_swap(
+                user_id,
+                version,
+                &stored(&transition.record),
+                &transition.events,
+            )? {
                 return Ok(transition.outcome);
             }
             backoff(attempt);
@@ -449,6 +441,14 @@ fn parse_stored(user_id: &str, stored: Option<StoredRecord>) -> Result<(MfaRecor
             }
             Ok((record, stored.version))
         }
+    }
+}
+
+/// A record as the backends store it.
+fn stored(record: &MfaRecord) -> StoredRecord {
+    StoredRecord {
+        record: record.to_stored(),
+        version: record.version(),
     }
 }
 
