@@ -13,8 +13,8 @@
 //! returns), but not an operating-system crash or power cut, after which the last commits
 //! before it may be rolled back. `?synchronous=full` makes every commit wait for an fsync;
 //! measured with make bench-service that costs one disk flush per verification (0.1 ms on one
-//! machine, 5–8 ms on another, where it was 30× the rest of the work). We chose NORMAL because the
-//! window it leaves is a machine crash within a second of a verification, after which a code
+//! machine, 5–8 ms on another, where it was 30× the rest of the work). We chose NORMAL because
+//! the window it leaves is a machine crash within a second of a verification, after which a code
 //! used just before the crash could be used once more; TOTP codes expire within 90 s, about
 //! the time a machine takes to come back. Choose `full` where recovery codes must never come
 //! back after a power cut, or use PostgreSQL.
